@@ -1,0 +1,372 @@
+//! Stage 3, **check**: problems and their rendering.
+//!
+//! Every stage reports problems as [`Diagnostic`]s that point into a source file;
+//! [`check`] adds the checks that need both the sources and the resolved report
+//! (published totals, term references, inconsistent rounding). All problems of a
+//! run are gathered and shown together, errors first.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::figures::{Figures, RoundingNote};
+use crate::model::{Block, Inline, Report};
+use crate::source::{self, Sources};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A byte position in a file of the report folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Relative to the report folder.
+    pub file: PathBuf,
+    pub offset: usize,
+}
+
+impl Location {
+    pub fn new(file: &Path, offset: usize) -> Location {
+        Location {
+            file: file.to_path_buf(),
+            offset,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Location,
+    /// How many bytes from `location` to underline (at least one character is).
+    pub length: usize,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            length: 0,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(location, message)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn with_length(mut self, length: usize) -> Diagnostic {
+        self.length = length;
+        self
+    }
+}
+
+/// Errors first, then warnings; each group in file order.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.severity, &a.location.file, a.location.offset).cmp(&(
+            b.severity,
+            &b.location.file,
+            b.location.offset,
+        ))
+    });
+}
+
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..offset].matches('\n').count() + 1;
+    (line, text[line_start..offset].chars().count() + 1)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Render diagnostics for a terminal:
+///
+/// ```text
+/// error: the published total 91059 is not the sum of its categories, 91058
+///   --> report/data/caseload.yaml:40:12
+///    |
+/// 40 |     total: 91059
+///    |            ^^^^^
+///    = help: correct the total or the count that is wrong
+/// ```
+pub fn render(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let text = files.get(&d.location.file).map_or("", String::as_str);
+        let (line, column) = line_column(text, d.location.offset);
+        let label = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = root.join(&d.location.file);
+        let _ = writeln!(out, "{label}: {}", d.message);
+        let _ = writeln!(out, "  --> {}:{line}:{column}", path.display());
+        if let Some(source_line) = text.lines().nth(line - 1) {
+            let gutter = line.to_string().len();
+            let offset = floor_char_boundary(text, d.location.offset.min(text.len()));
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = (line_start + source_line.len()).max(offset);
+            let (before, rest) = clip(&text[line_start..offset], &text[offset..line_end]);
+            let end = floor_char_boundary(&rest, d.length.min(rest.len()));
+            let marked = if end == 0 {
+                rest.chars().next().map_or(" ", |c| &rest[..c.len_utf8()])
+            } else {
+                &rest[..end]
+            };
+            let pad = " ".repeat(gutter);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{line} | {before}{rest}");
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(before.width()),
+                "^".repeat(marked.width().max(1))
+            );
+        }
+        if let Some(hint) = &d.hint {
+            let _ = writeln!(out, "{} = help: {hint}", " ".repeat(line.to_string().len()));
+        }
+        out.push('\n');
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
+    out
+}
+
+/// Shorten a long source line to a window around the marked column.
+fn clip<'a>(
+    before: &'a str,
+    after: &'a str,
+) -> (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>) {
+    const CONTEXT: usize = 24;
+    let before = if before.chars().count() > CONTEXT {
+        let skip = before.chars().count() - CONTEXT;
+        let cut = before.char_indices().nth(skip).map_or(0, |(i, _)| i);
+        format!("…{}", &before[cut..]).into()
+    } else {
+        before.into()
+    };
+    let after = if after.chars().count() > 3 * CONTEXT {
+        let cut = after
+            .char_indices()
+            .nth(3 * CONTEXT)
+            .map_or(after.len(), |(i, _)| i);
+        format!("{}…", &after[..cut]).into()
+    } else {
+        after.into()
+    };
+    (before, after)
+}
+
+/// The checks that need the resolved report: every problem, not just the first.
+pub fn check(sources: &Sources, figures: &Figures, report: &Report) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    check_published_totals(sources, &mut problems);
+    check_term_references(sources, report, &mut problems);
+    check_rounding(sources, &figures.rounding_notes(), &mut problems);
+    problems
+}
+
+/// Each published total must equal the sum of its categories.
+fn check_published_totals(sources: &Sources, problems: &mut Vec<Diagnostic>) {
+    let text = sources.text(Path::new(source::CASELOAD));
+    let caseload = &sources.caseload;
+    for (series, by_year) in [
+        ("received", &caseload.received),
+        ("closed", &caseload.closed),
+    ] {
+        for (year, counts) in by_year {
+            let year_key = year.to_string();
+            let located = |key: &str| {
+                let offset = source::locate_key(text, &[series, &year_key, key]).unwrap_or(0);
+                Location::new(Path::new(source::CASELOAD), offset)
+            };
+            for category in &caseload.categories {
+                if !counts.contains_key(&category.id) {
+                    problems.push(
+                        Diagnostic::error(
+                            located(""),
+                            format!(
+                                "{series} {year} has no count for category `{}`",
+                                category.id
+                            ),
+                        )
+                        .with_hint(format!(
+                            "add `{}: <count>` under `{series}: {year}:`",
+                            category.id
+                        )),
+                    );
+                }
+            }
+            for key in counts.keys() {
+                if key != "total" && !caseload.categories.iter().any(|c| &c.id == key) {
+                    problems.push(
+                        Diagnostic::error(located(key), format!("`{key}` is not a category"))
+                            .with_hint(
+                                "use one of the ids listed under `categories:`, or add it there",
+                            ),
+                    );
+                }
+            }
+            let sum: u64 = caseload
+                .categories
+                .iter()
+                .filter_map(|c| counts.get(&c.id))
+                .sum();
+            match counts.get("total") {
+                Some(&total) if total != sum => {
+                    let at = located("total");
+                    problems.push(
+                        Diagnostic::error(
+                            at,
+                            format!(
+                                "the published total of cases {series} in {year}, {total}, is not the sum of its categories, {sum}"
+                            ),
+                        )
+                        .with_length(total.to_string().len())
+                        .with_hint("correct the total or the category count that is wrong"),
+                    );
+                }
+                Some(_) => {}
+                None => problems.push(
+                    Diagnostic::error(
+                        located(""),
+                        format!("{series} {year} has no published `total`"),
+                    )
+                    .with_hint(format!("add `total: {sum}` as the report prints it")),
+                ),
+            }
+        }
+    }
+}
+
+/// Every `[words](term:ID)` must name a glossary entry.
+fn check_term_references(sources: &Sources, report: &Report, problems: &mut Vec<Diagnostic>) {
+    let defined: BTreeSet<&str> = report
+        .annexes
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter_map(|b| match b {
+            Block::Glossary(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .map(|e| e.id.as_str())
+        .collect();
+    for block in &report.body {
+        let (span, inlines): (_, Vec<&[Inline]>) = match block {
+            Block::Paragraph(p) => (
+                &p.span,
+                p.lead
+                    .iter()
+                    .map(Vec::as_slice)
+                    .chain([p.content.as_slice()])
+                    .collect(),
+            ),
+            Block::Heading(h) => (&h.span, vec![h.content.as_slice()]),
+            Block::List(l) => (&l.span, l.items.iter().map(Vec::as_slice).collect()),
+            _ => continue,
+        };
+        let mut referenced = Vec::new();
+        for inline in inlines {
+            collect_term_ids(inline, &mut referenced);
+        }
+        for id in referenced {
+            if defined.contains(id.as_str()) {
+                continue;
+            }
+            let text = sources.text(&span.file);
+            let needle = format!("term:{id}");
+            let line_start: usize = text
+                .split_inclusive('\n')
+                .take(span.line - 1)
+                .map(str::len)
+                .sum();
+            let offset = text[line_start..]
+                .find(&needle)
+                .map_or(line_start, |i| line_start + i);
+            problems.push(
+                Diagnostic::error(
+                    Location::new(&span.file, offset),
+                    format!("the glossary has no term `{id}`"),
+                )
+                .with_length(needle.len())
+                .with_hint("add the term to the glossary, or correct the id after `term:`"),
+            );
+        }
+    }
+}
+
+fn collect_term_ids(inlines: &[Inline], out: &mut Vec<String>) {
+    for inline in inlines {
+        match inline {
+            Inline::TermRef { term_id, content } => {
+                out.push(term_id.clone());
+                collect_term_ids(content, out);
+            }
+            Inline::Emphasis(c) | Inline::Strong(c) | Inline::Link { content: c, .. } => {
+                collect_term_ids(c, out)
+            }
+            Inline::Text(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// A figure written with `rounding="down"` where rounding would print something else is
+/// published text we keep, but the reader should know the report is inconsistent.
+fn check_rounding(sources: &Sources, notes: &[RoundingNote], problems: &mut Vec<Diagnostic>) {
+    for note in notes {
+        let text = sources.text(&note.file);
+        let offset = text
+            .match_indices("rounding=\"down\"")
+            .nth(note.occurrence)
+            .map_or(0, |(i, _)| i);
+        problems.push(
+            Diagnostic::warning(
+                Location::new(&note.file, offset),
+                format!(
+                    "{} truncates {}; rounding, as the report's other figures do, gives {}",
+                    note.printed, note.value, note.rounded
+                ),
+            )
+            .with_length("rounding=\"down\"".len())
+            .with_hint("this reproduces the published text; drop `rounding=\"down\"` to print the rounded figure"),
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Number formats of the report, and the Tera filters that expose them to prose.
+//!
+//! | filter | input | output |
+//! | --- | --- | --- |
+//! | (none) | 100344 | `100344` |
+//! | `percent(digits=1)` | ratio 0.10198 | `10.2%` |
+//! | `fixed(digits=1)` | 5.508 | `5.5` |
+//! | `wan(digits=2)` | 19489 | `1.95万` (`rounding="down"`: truncate) |
+//! | `yi(digits=2)` | 265900000000 | `2659.00亿` |
+//! | `trend` | signed number | `上升`, `下降` or `持平` |
+
+use tera::{Kwargs, State, Tera, TeraResult};
+
+use super::RoundingNotes;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    Nearest,
+    Down,
+}
+
+/// A ratio as a percentage: `percent(0.10198, 1)` is `10.2%`.
+pub fn percent(ratio: f64, digits: usize) -> String {
+    format!("{}%", fixed(ratio * 100.0, digits))
+}
+
+/// A number with a fixed count of decimals, never `-0.0`.
+pub fn fixed(value: f64, digits: usize) -> String {
+    let text = format!("{value:.digits$}");
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
+        text[1..].to_string()
+    } else {
+        text
+    }
+}
+
+/// A count in units of 10^`power` with `digits` decimals, computed in integers so that
+/// 41956 truncated to two decimals of 万 is exactly 4.19.
+pub fn scaled(value: u64, power: u32, digits: usize, rounding: Rounding) -> String {
+    let unit = 10u128.pow(power);
+    let scale = 10u128.pow(digits as u32);
+    let numerator = u128::from(value) * scale;
+    let units = match rounding {
+        Rounding::Nearest => (numerator + unit / 2) / unit,
+        Rounding::Down => numerator / unit,
+    };
+    if digits == 0 {
+        units.to_string()
+    } else {
+        format!("{}.{:0digits$}", units / scale, units % scale)
+    }
+}
+
+/// 万 (10^4) scaling: `wan(19489, 2, Nearest)` is `1.95万`.
+pub fn wan(value: u64, digits: usize, rounding: Rounding) -> String {
+    format!("{}万", scaled(value, 4, digits, rounding))
+}
+
+/// 亿 (10^8) scaling.
+pub fn yi(value: u64, digits: usize, rounding: Rounding) -> String {
+    format!("{}亿", scaled(value, 8, digits, rounding))
+}
+
+/// The word for a change's direction.
+pub fn trend(change: f64) -> &'static str {
+    if change > 0.0 {
+        "上升"
+    } else if change < 0.0 {
+        "下降"
+    } else {
+        "持平"
+    }
+}
+
+/// Register the report's filters on a Tera instance. `notes` collects truncations
+/// that rounding would print differently, for `check`.
+pub fn register(tera: &mut Tera, notes: RoundingNotes) {
+    tera.register_filter(
+        "percent",
+        |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(percent(value, digits(&kwargs, 1)?))
+        },
+    );
+    tera.register_filter(
+        "fixed",
+        |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(fixed(value, digits(&kwargs, 0)?))
+        },
+    );
+    tera.register_filter("trend", |value: f64, _: Kwargs, _: &State| {
+        trend(value).to_string()
+    });
+    for (name, power, suffix) in [("wan", 4, "万"), ("yi", 8, "亿")] {
+        let notes = notes.clone();
+        tera.register_filter(name, move |value: u64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let digits = digits(&kwargs, 2)?;
+            let nearest = format!("{}{suffix}", scaled(value, power, digits, Rounding::Nearest));
+            match kwargs.get::<&str>("rounding")? {
+                None | Some("nearest") => Ok(nearest),
+                Some("down") => {
+                    let printed = format!("{}{suffix}", scaled(value, power, digits, Rounding::Down));
+                    notes.record_down(value.to_string(), printed.clone(), nearest);
+                    Ok(printed)
+                }
+                Some(other) => Err(tera::Error::message(format!(
+                    "rounding=\"{other}\" is not known: write rounding=\"nearest\" or rounding=\"down\""
+                ))),
+            }
+        });
+    }
+}
+
+fn digits(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
+    Ok(kwargs.get::<usize>("digits")?.unwrap_or(default))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_at_a_chosen_precision() {
+        assert_eq!(percent(433.0 / 1337.0, 2), "32.39%");
+        assert_eq!(percent(-0.23462, 2), "-23.46%");
+        assert_eq!(percent(9286.0 / 91058.0, 2), "10.20%");
+        assert_eq!(percent(9286.0 / 91058.0, 1), "10.2%");
+        assert_eq!(percent(-0.00001, 1), "0.0%");
+    }
+
+    #[test]
+    fn wan_and_yi_scaling() {
+        assert_eq!(wan(19489, 2, Rounding::Nearest), "1.95万");
+        assert_eq!(wan(38291, 2, Rounding::Nearest), "3.83万");
+        assert_eq!(wan(41956, 2, Rounding::Nearest), "4.20万");
+        assert_eq!(wan(41956, 2, Rounding::Down), "4.19万");
+        assert_eq!(yi(7_258_000_000, 2, Rounding::Nearest), "72.58亿");
+        assert_eq!(wan(5, 0, Rounding::Nearest), "0万");
+    }
+
+    #[test]
+    fn trend_follows_the_sign() {
+        assert_eq!(trend(0.1), "上升");
+        assert_eq!(trend(-0.1), "下降");
+        assert_eq!(trend(0.0), "持平");
+    }
+}

@@ -1,0 +1,293 @@
+//! Stage 2a, **compute**: raw counts → the figures prose and tables print.
+//!
+//! Every derived figure (year-over-year change, ratio, the previous year's open
+//! cases) is computed here once; prose reaches it through Tera, tables through
+//! [`Figures`]. The number formats of the report are the filters in [`format`].
+
+pub mod format;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::check::{Diagnostic, Location};
+use crate::source::{self, Caseload, Series};
+
+/// The figures of one report year, as the Tera context of every template sees them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Figures {
+    pub year: i32,
+    pub previous_year: i32,
+    pub received: SeriesFigures,
+    pub closed: SeriesFigures,
+    /// Cases open at the end of the year.
+    pub pending: CountFigures,
+    /// Cases closed per case received.
+    pub closure_ratio: RateFigures,
+    /// 一审服判息诉率.
+    pub acceptance: RateFigures,
+    /// Cases closed per judge.
+    pub per_judge: CountFigures,
+    #[serde(skip)]
+    notes: RoundingNotes,
+}
+
+/// Counts per category (and `total`) for the report year and the year before.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesFigures {
+    pub current: BTreeMap<String, u64>,
+    pub previous: BTreeMap<String, u64>,
+    /// Relative change per category, as a ratio (0.102 for +10.2%).
+    pub change: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountFigures {
+    pub current: u64,
+    pub previous: u64,
+    /// Absolute change.
+    pub difference: i64,
+    /// Relative change, as a ratio.
+    pub change: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RateFigures {
+    /// As a ratio (1.055 for 105.5%).
+    pub current: f64,
+    pub previous: f64,
+    /// Change in percentage points.
+    pub change_points: f64,
+}
+
+impl Figures {
+    pub fn series(&self, series: Series) -> &SeriesFigures {
+        match series {
+            Series::Received => &self.received,
+            Series::Closed => &self.closed,
+        }
+    }
+
+    /// Collector for the figures written with `rounding="down"` that rounding would print
+    /// differently: filled while templates render, read by the checks.
+    pub fn notes(&self) -> RoundingNotes {
+        self.notes.clone()
+    }
+
+    pub fn rounding_notes(&self) -> Vec<RoundingNote> {
+        self.notes
+            .0
+            .lock()
+            .map(|n| n.notes.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A figure printed truncated where rounding gives another text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundingNote {
+    pub file: PathBuf,
+    /// Which `rounding="down"` of the file it is (0-based).
+    pub occurrence: usize,
+    pub value: String,
+    pub printed: String,
+    pub rounded: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RoundingNotes(Arc<Mutex<NoteState>>);
+
+#[derive(Debug, Default)]
+struct NoteState {
+    file: PathBuf,
+    downs_in_file: usize,
+    notes: Vec<RoundingNote>,
+}
+
+impl RoundingNotes {
+    /// Templates of `file` render next.
+    pub fn start_file(&self, file: &Path) {
+        if let Ok(mut state) = self.0.lock() {
+            state.file = file.to_path_buf();
+            state.downs_in_file = 0;
+        }
+    }
+
+    /// A `rounding="down"` was applied: remember it if rounding would differ.
+    pub fn record_down(&self, value: String, printed: String, rounded: String) {
+        if let Ok(mut state) = self.0.lock() {
+            let occurrence = state.downs_in_file;
+            state.downs_in_file += 1;
+            if printed != rounded {
+                let file = state.file.clone();
+                state.notes.push(RoundingNote {
+                    file,
+                    occurrence,
+                    value,
+                    printed,
+                    rounded,
+                });
+            }
+        }
+    }
+}
+
+/// Compute the figures of the report year from the raw counts.
+pub fn compute(
+    caseload: &Caseload,
+    year: i32,
+    caseload_text: &str,
+) -> Result<Figures, Vec<Diagnostic>> {
+    let previous_year = year - 1;
+    let mut problems = Vec::new();
+    let mut missing = |keys: &[&str], what: String| {
+        let offset = source::locate_key(caseload_text, keys).unwrap_or(0);
+        problems.push(
+            Diagnostic::error(Location::new(Path::new(source::CASELOAD), offset), what)
+                .with_hint("the report compares its year with the year before: give both"),
+        );
+    };
+    let mut year_of = |name: &str, by_year: &BTreeMap<i32, BTreeMap<String, u64>>| {
+        for y in [year, previous_year] {
+            if !by_year.contains_key(&y) {
+                missing(&[name], format!("`{name}` has no figures for {y}"));
+            }
+        }
+    };
+    year_of("received", &caseload.received);
+    year_of("closed", &caseload.closed);
+    for (name, present) in [
+        ("pending", caseload.pending.contains_key(&year)),
+        (
+            "first_instance_acceptance_percent",
+            caseload
+                .first_instance_acceptance_percent
+                .contains_key(&year)
+                && caseload
+                    .first_instance_acceptance_percent
+                    .contains_key(&previous_year),
+        ),
+        (
+            "closed_per_judge",
+            caseload.closed_per_judge.contains_key(&year)
+                && caseload.closed_per_judge.contains_key(&previous_year),
+        ),
+    ] {
+        if !present {
+            missing(
+                &[name],
+                format!("`{name}` lacks the figure for {year} or {previous_year}"),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let received = series_figures(
+        &caseload.received[&previous_year],
+        &caseload.received[&year],
+    );
+    let closed = series_figures(&caseload.closed[&previous_year], &caseload.closed[&year]);
+    let total = |m: &BTreeMap<String, u64>| m.get("total").copied().unwrap_or(0);
+
+    // Open cases at the end of last year follow from the flow of this year's cases.
+    let pending_now = caseload.pending[&year];
+    let pending_before =
+        (pending_now + total(&closed.current)).saturating_sub(total(&received.current));
+
+    let ratio = |closed: u64, received: u64| {
+        if received == 0 {
+            0.0
+        } else {
+            closed as f64 / received as f64
+        }
+    };
+    let closure_now = ratio(total(&closed.current), total(&received.current));
+    let closure_before = ratio(total(&closed.previous), total(&received.previous));
+    let acceptance_now = caseload.first_instance_acceptance_percent[&year] / 100.0;
+    let acceptance_before = caseload.first_instance_acceptance_percent[&previous_year] / 100.0;
+
+    Ok(Figures {
+        year,
+        previous_year,
+        pending: count_figures(pending_before, pending_now),
+        closure_ratio: rate_figures(closure_before, closure_now),
+        acceptance: rate_figures(acceptance_before, acceptance_now),
+        per_judge: count_figures(
+            caseload.closed_per_judge[&previous_year],
+            caseload.closed_per_judge[&year],
+        ),
+        received,
+        closed,
+        notes: RoundingNotes::default(),
+    })
+}
+
+fn relative_change(before: u64, now: u64) -> f64 {
+    if before == 0 {
+        0.0
+    } else {
+        (now as f64 - before as f64) / before as f64
+    }
+}
+
+fn series_figures(
+    previous: &BTreeMap<String, u64>,
+    current: &BTreeMap<String, u64>,
+) -> SeriesFigures {
+    let change = current
+        .iter()
+        .map(|(key, &now)| {
+            let before = previous.get(key).copied().unwrap_or(0);
+            (key.clone(), relative_change(before, now))
+        })
+        .collect();
+    SeriesFigures {
+        current: current.clone(),
+        previous: previous.clone(),
+        change,
+    }
+}
+
+fn count_figures(previous: u64, current: u64) -> CountFigures {
+    CountFigures {
+        current,
+        previous,
+        difference: current as i64 - previous as i64,
+        change: relative_change(previous, current),
+    }
+}
+
+fn rate_figures(previous: f64, current: f64) -> RateFigures {
+    RateFigures {
+        current,
+        previous,
+        change_points: (current - previous) * 100.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caseload() -> Caseload {
+        let text = std::fs::read_to_string("report/data/caseload.yaml").unwrap();
+        serde_yaml::from_str(&text).unwrap()
+    }
+
+    #[test]
+    fn opening_paragraph_figures_follow_from_the_counts() {
+        let f = compute(&caseload(), 2023, "").unwrap();
+        assert_eq!(format::percent(f.received.change["total"], 1), "10.2%");
+        assert_eq!(format::percent(f.closed.change["total"], 1), "16.3%");
+        assert_eq!(f.pending.previous, 31571);
+        assert_eq!(format::percent(f.pending.change, 1), "-17.6%");
+        assert_eq!(format::percent(f.closure_ratio.current, 1), "105.5%");
+        assert_eq!(format::fixed(f.closure_ratio.change_points, 1), "5.5");
+        assert_eq!(format::fixed(f.acceptance.change_points, 1), "1.7");
+        assert_eq!(f.per_judge.difference, 48);
+    }
+}

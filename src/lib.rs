@@ -1,0 +1,168 @@
+//! nianbao (年报) builds a court's yearly work report from YAML data and Markdown
+//! prose into a web page and a print-ready PDF.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! report/ ──source::load──▶ Sources ──figures::compute──▶ Figures
+//!                              │                            │
+//!                              └────────resolve::resolve────┴──▶ Report (model)
+//!                                                                   │
+//!                       check::check (problems with file:line:col) ◀┤
+//!                                                                   ▼
+//!                                        render::html, render::pdf ──▶ site::write ──▶ out/
+//! ```
+
+pub mod check;
+pub mod figures;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod site;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+use check::Diagnostic;
+use model::Report;
+use site::OutputFile;
+use source::Sources;
+
+/// Where a report's inputs live. `templates/` and `fonts/` sit beside `report/`.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub report_dir: PathBuf,
+    pub templates_dir: PathBuf,
+    pub fonts_dir: PathBuf,
+}
+
+impl Project {
+    /// The project whose report folder is `report_dir`.
+    pub fn at(report_dir: impl Into<PathBuf>) -> Project {
+        let report_dir = report_dir.into();
+        let top = match report_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        Project {
+            templates_dir: top.join("templates"),
+            fonts_dir: top.join("fonts"),
+            report_dir,
+        }
+    }
+}
+
+/// The outcome of loading, resolving and checking a report.
+#[derive(Debug)]
+pub struct Checked {
+    /// The sources, when they could be read (needed to show problems in context).
+    pub sources: Option<Sources>,
+    /// The resolved report, when loading succeeded.
+    pub report: Option<Report>,
+    /// Every problem, errors first.
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        check::has_errors(&self.problems)
+    }
+
+    /// The problems as a person reads them, with file, line, column and source line.
+    pub fn render_problems(&self, report_dir: &Path) -> String {
+        let files = self
+            .sources
+            .as_ref()
+            .map(|s| s.files.clone())
+            .unwrap_or_default();
+        let files = if files.is_empty() {
+            read_all_texts(report_dir, &self.problems)
+        } else {
+            files
+        };
+        check::render(&self.problems, report_dir, &files)
+    }
+}
+
+/// Texts of the files problems point at, for when loading stopped early.
+fn read_all_texts(
+    report_dir: &Path,
+    problems: &[Diagnostic],
+) -> std::collections::BTreeMap<PathBuf, String> {
+    problems
+        .iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(report_dir.join(&p.location.file)).ok()?;
+            Some((
+                p.location.file.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// Load, resolve and check: every problem of the report in one run.
+pub fn check(project: &Project) -> Checked {
+    let sources = match source::load(&project.report_dir) {
+        Ok(sources) => sources,
+        Err(mut problems) => {
+            check::sort(&mut problems);
+            return Checked {
+                sources: None,
+                report: None,
+                problems,
+            };
+        }
+    };
+    let caseload_text = sources.text(Path::new(source::CASELOAD));
+    let figures = match figures::compute(&sources.caseload, sources.manifest.year, caseload_text) {
+        Ok(figures) => figures,
+        Err(mut problems) => {
+            check::sort(&mut problems);
+            return Checked {
+                sources: Some(sources),
+                report: None,
+                problems,
+            };
+        }
+    };
+    let (report, mut problems) = resolve::resolve(&sources, &figures);
+    problems.extend(check::check(&sources, &figures, &report));
+    check::sort(&mut problems);
+    Checked {
+        sources: Some(sources),
+        report: Some(report),
+        problems,
+    }
+}
+
+/// Why a build wrote nothing.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The report has errors; `Checked` holds them.
+    Report(Box<Checked>),
+    /// Templates, fonts or the output folder: not the report's fault.
+    Environment(String),
+}
+
+/// Build the report into `out_dir`: check, render every output, then swap `out_dir` in
+/// whole. On any error the previous `out_dir` is left untouched.
+pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
+    let checked = check(project);
+    let report = match &checked.report {
+        Some(report) if !checked.has_errors() => report,
+        _ => return Err(BuildError::Report(Box::new(checked))),
+    };
+    let files = render_all(project, report)?;
+    site::write(out_dir, &files)
+        .map_err(|e| BuildError::Environment(format!("cannot write {}: {e}", out_dir.display())))?;
+    Ok(checked)
+}
+
+/// Every output file of a resolved report.
+pub fn render_all(project: &Project, report: &Report) -> Result<Vec<OutputFile>, BuildError> {
+    let mut files = render::html::render(report, &project.templates_dir)
+        .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

@@ -1,0 +1,456 @@
+//! Markdown (already through Tera) → blocks of the document model.
+//!
+//! Conventions the report's authors use (see report/README.md):
+//! - a paragraph that opens with `**…**` has that sentence as its lead-in;
+//! - `[words](term:ID)` refers to glossary entry ID;
+//! - `# …` is a part of the speech, `## …` a numbered part ("一、…"), `{#id}` sets an anchor;
+//! - a line break next to a Chinese character vanishes; between Latin words it is a space.
+
+use std::path::Path;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::check::{Diagnostic, Location};
+use crate::model::{Block, Heading, Inline, List, Paragraph, SourceSpan};
+
+/// Scheme of links that refer to glossary terms.
+pub const TERM_SCHEME: &str = "term:";
+
+/// Parse one rendered section. `rendered` keeps the source's lines (Tera expressions
+/// never span lines in sections), so a line in it is the same line in `file`.
+pub fn parse(
+    rendered: &str,
+    file: &Path,
+    heading_count: &mut usize,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Block> {
+    let options = Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut builder = Builder {
+        file,
+        rendered,
+        blocks: Vec::new(),
+        stack: Vec::new(),
+        pending_space: false,
+        heading_count,
+        problems,
+    };
+    for (event, range) in Parser::new_ext(rendered, options).into_offset_iter() {
+        builder.event(event, range.start);
+    }
+    builder.blocks
+}
+
+/// A container being filled with inlines.
+enum Open {
+    Paragraph {
+        lead: Option<Vec<Inline>>,
+        content: Vec<Inline>,
+        span: SourceSpan,
+        lead_open: bool,
+    },
+    Heading {
+        level: u8,
+        id: Option<String>,
+        content: Vec<Inline>,
+        span: SourceSpan,
+    },
+    List {
+        ordered: bool,
+        items: Vec<Vec<Inline>>,
+        span: SourceSpan,
+    },
+    Item(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Link {
+        url: String,
+        content: Vec<Inline>,
+    },
+    /// A construct reports cannot hold; its text is kept and a problem raised.
+    Unsupported,
+}
+
+struct Builder<'a> {
+    file: &'a Path,
+    rendered: &'a str,
+    blocks: Vec<Block>,
+    stack: Vec<Open>,
+    /// A soft break waits to learn which characters it stands between.
+    pending_space: bool,
+    heading_count: &'a mut usize,
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, offset: usize) -> SourceSpan {
+        SourceSpan {
+            file: self.file.to_path_buf(),
+            line: self.rendered[..offset].matches('\n').count() + 1,
+        }
+    }
+
+    fn unsupported(&mut self, offset: usize, what: &str, hint: &str) {
+        let line = self.span(offset).line;
+        let line_start: usize = self
+            .rendered
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        // Point at the line: the column may differ from the source after Tera.
+        self.problems.push(
+            Diagnostic::error(
+                Location::new(self.file, line_start),
+                format!("{what} cannot appear in a report section"),
+            )
+            .with_hint(hint),
+        );
+    }
+
+    fn event(&mut self, event: Event, offset: usize) {
+        match event {
+            Event::Start(tag) => self.start(tag, offset),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) | Event::Code(text) => self.text(&text),
+            Event::SoftBreak => self.pending_space = true,
+            Event::HardBreak => self.push_inline(Inline::LineBreak),
+            Event::Html(_) | Event::InlineHtml(_) => self.unsupported(
+                offset,
+                "raw HTML",
+                "write the text as Markdown; raw HTML is not published",
+            ),
+            Event::Rule => self.unsupported(offset, "a horizontal rule (---)", "remove it"),
+            Event::FootnoteReference(_)
+            | Event::TaskListMarker(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => {
+                self.unsupported(offset, "this Markdown construct", "remove it")
+            }
+        }
+    }
+
+    fn start(&mut self, tag: Tag, offset: usize) {
+        let span = self.span(offset);
+        let open = match tag {
+            Tag::Paragraph => match self.stack.last() {
+                // Paragraphs inside list items are the item's text.
+                Some(Open::Item(_)) => return,
+                _ => Open::Paragraph {
+                    lead: None,
+                    content: Vec::new(),
+                    span,
+                    lead_open: false,
+                },
+            },
+            Tag::Heading { level, id, .. } => Open::Heading {
+                level: heading_level(level),
+                id: id.map(|i| i.to_string()),
+                content: Vec::new(),
+                span,
+            },
+            Tag::List(first) => Open::List {
+                ordered: first.is_some(),
+                items: Vec::new(),
+                span,
+            },
+            Tag::Item => Open::Item(Vec::new()),
+            Tag::Emphasis => Open::Emphasis(Vec::new()),
+            Tag::Strong => {
+                if let Some(Open::Paragraph {
+                    lead: None,
+                    content,
+                    lead_open,
+                    ..
+                }) = self.stack.last_mut()
+                    && content.is_empty()
+                {
+                    // A paragraph opening with strong text: that text is the lead-in.
+                    *lead_open = true;
+                    return;
+                }
+                Open::Strong(Vec::new())
+            }
+            Tag::Link { dest_url, .. } => Open::Link {
+                url: dest_url.to_string(),
+                content: Vec::new(),
+            },
+            Tag::Image { .. } => {
+                self.unsupported(
+                    offset,
+                    "an image",
+                    "figures are not supported in sections yet",
+                );
+                Open::Unsupported
+            }
+            Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {
+                if !matches!(tag, Tag::HtmlBlock) {
+                    self.unsupported(
+                        offset,
+                        "this Markdown construct",
+                        "write plain paragraphs, headings and lists",
+                    );
+                }
+                Open::Unsupported
+            }
+        };
+        self.stack.push(open);
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if let TagEnd::Strong = tag
+            && let Some(Open::Paragraph {
+                lead_open: lead_open @ true,
+                ..
+            }) = self.stack.last_mut()
+        {
+            *lead_open = false;
+            return;
+        }
+        if let TagEnd::Paragraph = tag
+            && matches!(self.stack.last(), Some(Open::Item(_)))
+        {
+            return;
+        }
+        self.pending_space = false;
+        let Some(open) = self.stack.pop() else { return };
+        match open {
+            Open::Paragraph {
+                lead,
+                content,
+                span,
+                ..
+            } => self.blocks.push(Block::Paragraph(Paragraph {
+                lead,
+                content,
+                span,
+            })),
+            Open::Heading {
+                level,
+                id,
+                content,
+                span,
+            } => {
+                *self.heading_count += 1;
+                let id = id.unwrap_or_else(|| format!("h-{}", self.heading_count));
+                self.blocks.push(Block::Heading(Heading {
+                    level,
+                    id,
+                    content,
+                    span,
+                }));
+            }
+            Open::List {
+                ordered,
+                items,
+                span,
+            } => self.blocks.push(Block::List(List {
+                ordered,
+                items,
+                span,
+            })),
+            Open::Item(content) => {
+                if let Some(Open::List { items, .. }) = self.stack.last_mut() {
+                    items.push(content);
+                }
+            }
+            Open::Emphasis(content) => self.push_inline(Inline::Emphasis(content)),
+            Open::Strong(content) => self.push_inline(Inline::Strong(content)),
+            Open::Link { url, content } => match url.strip_prefix(TERM_SCHEME) {
+                Some(term_id) => self.push_inline(Inline::TermRef {
+                    term_id: term_id.to_string(),
+                    content,
+                }),
+                None => self.push_inline(Inline::Link { url, content }),
+            },
+            Open::Unsupported => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if self.pending_space {
+            self.pending_space = false;
+            let before = self.last_char();
+            let after = text.chars().next();
+            // As CSS does: a line break next to a full-width character is no space.
+            if let (Some(a), Some(b)) = (before, after)
+                && !(is_wide(a) || is_wide(b))
+            {
+                self.push_text(" ");
+            }
+        }
+        self.push_text(text);
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if let Some(Inline::Text(last)) = self.current().and_then(|c| c.last_mut()) {
+            last.push_str(text);
+        } else {
+            self.push_inline(Inline::Text(text.to_string()));
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        if let Some(container) = self.current() {
+            container.push(inline);
+        }
+    }
+
+    /// The inline list that text goes into now.
+    fn current(&mut self) -> Option<&mut Vec<Inline>> {
+        match self.stack.last_mut()? {
+            Open::Paragraph {
+                lead,
+                content,
+                lead_open,
+                ..
+            } => {
+                if *lead_open {
+                    Some(lead.get_or_insert_with(Vec::new))
+                } else {
+                    Some(content)
+                }
+            }
+            Open::Heading { content, .. }
+            | Open::Item(content)
+            | Open::Emphasis(content)
+            | Open::Strong(content)
+            | Open::Link { content, .. } => Some(content),
+            Open::List { .. } | Open::Unsupported => None,
+        }
+    }
+
+    /// The last character written in the innermost open block, through nested inlines.
+    fn last_char(&self) -> Option<char> {
+        fn last_in(inlines: &[Inline]) -> Option<char> {
+            inlines.iter().rev().find_map(|i| match i {
+                Inline::Text(t) => t.chars().last(),
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::TermRef { content: c, .. }
+                | Inline::Link { content: c, .. } => last_in(c),
+                Inline::LineBreak => None,
+            })
+        }
+        self.stack.iter().rev().find_map(|open| match open {
+            Open::Paragraph { lead, content, .. } => {
+                last_in(content).or_else(|| lead.as_deref().and_then(last_in))
+            }
+            Open::Heading { content, .. }
+            | Open::Item(content)
+            | Open::Emphasis(content)
+            | Open::Strong(content)
+            | Open::Link { content, .. } => last_in(content),
+            _ => None,
+        })
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Characters set on a full-width cell: CJK ideographs, kana, hangul, full-width
+/// punctuation. A line break beside one of them is no space.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::plain_text;
+
+    fn parse_str(text: &str) -> Vec<Block> {
+        let mut count = 0;
+        let mut problems = Vec::new();
+        let blocks = parse(text, Path::new("t.md"), &mut count, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        blocks
+    }
+
+    fn paragraph(block: &Block) -> &Paragraph {
+        match block {
+            Block::Paragraph(p) => p,
+            other => panic!("not a paragraph: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn soft_break_vanishes_between_chinese_and_is_a_space_between_latin_words() {
+        let blocks = parse_str(
+            "全年共收案；\n结案。\n\nCases were\nreceived. 中文\nLatin\n\n上升；\n12368热线",
+        );
+        assert_eq!(
+            plain_text(&paragraph(&blocks[0]).content),
+            "全年共收案；结案。"
+        );
+        assert_eq!(
+            plain_text(&paragraph(&blocks[1]).content),
+            "Cases were received. 中文Latin"
+        );
+        assert_eq!(
+            plain_text(&paragraph(&blocks[2]).content),
+            "上升；12368热线"
+        );
+    }
+
+    #[test]
+    fn strong_opening_a_paragraph_is_its_lead_in() {
+        let blocks = parse_str("**坚决维护辖区安全稳定。**\n防范化解重大矛盾风险。");
+        let p = paragraph(&blocks[0]);
+        assert_eq!(
+            plain_text(p.lead.as_ref().unwrap()),
+            "坚决维护辖区安全稳定。"
+        );
+        assert_eq!(plain_text(&p.content), "防范化解重大矛盾风险。");
+    }
+
+    #[test]
+    fn term_links_become_term_references() {
+        let blocks = parse_str("发扬“[浦江经验](term:pujiang)”，坚持");
+        let p = paragraph(&blocks[0]);
+        assert!(matches!(&p.content[1], Inline::TermRef { term_id, .. } if term_id == "pujiang"));
+        assert_eq!(plain_text(&p.content), "发扬“浦江经验”，坚持");
+    }
+
+    #[test]
+    fn headings_take_their_anchor_or_a_numbered_one() {
+        let blocks = parse_str("# 2023年的主要工作 {#review}\n\n## 一、部分");
+        assert!(matches!(&blocks[0], Block::Heading(h) if h.id == "review" && h.level == 1));
+        assert!(matches!(&blocks[1], Block::Heading(h) if h.id == "h-2" && h.level == 2));
+    }
+}

@@ -1,0 +1,191 @@
+//! `nianbao check` names every problem with its file and line, and exits 1.
+
+mod common;
+
+use common::*;
+
+/// The 1-based line of the first occurrence of `needle` in a report file.
+fn line_of(scratch: &Scratch, file: &str, needle: &str) -> usize {
+    let text = std::fs::read_to_string(scratch.report().join(file)).unwrap();
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in {file}"));
+    text[..offset].matches('\n').count() + 1
+}
+
+fn check(scratch: &Scratch) -> (i32, String) {
+    let output = scratch.run(&["check", "report"]);
+    (output.status.code().unwrap(), stderr(&output))
+}
+
+#[test]
+fn the_sample_report_is_clean_but_for_the_rounding_warning() {
+    let scratch = Scratch::new();
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 0, "{messages}");
+    assert!(messages.contains("0 error(s), 1 warning(s)"), "{messages}");
+    let line = line_of(&scratch, "zh/03-people.md", "rounding=\"down\"");
+    assert!(
+        messages.contains(&format!("report/zh/03-people.md:{line}:")),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("4.19万 truncates 41956") && messages.contains("4.20万"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn a_wrong_published_total_is_named_with_its_line() {
+    let scratch = Scratch::new();
+    scratch.edit("data/caseload.yaml", "total: 91058", "total: 91059");
+    let line = line_of(&scratch, "data/caseload.yaml", "total: 91059");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/data/caseload.yaml:{line}:12")),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("91059, is not the sum of its categories, 91058"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("1 error(s)"),
+        "only that problem: {messages}"
+    );
+}
+
+#[test]
+fn an_unknown_variable_is_named_with_its_line_and_column() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "zh/01-security.md",
+        "closed.current.criminal",
+        "closed.current.crimnal",
+    );
+    let line = line_of(&scratch, "zh/01-security.md", "crimnal");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/zh/01-security.md:{line}:35")),
+        "{messages}"
+    );
+    assert!(messages.contains("`crimnal` is not defined"), "{messages}");
+}
+
+#[test]
+fn a_template_syntax_error_is_named_with_its_line() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "zh/02-development.md",
+        "{{ closed.current.ip }}",
+        "{{ closed.current.ip ",
+    );
+    let line = line_of(&scratch, "zh/02-development.md", "{{ closed.current.ip");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/zh/02-development.md:{line}:")),
+        "{messages}"
+    );
+}
+
+#[test]
+fn a_yaml_type_error_is_named_with_its_line_and_column() {
+    let scratch = Scratch::new();
+    scratch.edit("data/caseload.yaml", "criminal: 1337", "criminal: 1337件");
+    let line = line_of(&scratch, "data/caseload.yaml", "1337件");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/data/caseload.yaml:{line}:15")),
+        "{messages}"
+    );
+    assert!(messages.contains("invalid type"), "{messages}");
+}
+
+#[test]
+fn a_yaml_syntax_error_is_named_with_its_line() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "report.yaml",
+        "salutation: 各位代表：",
+        "salutation: [各位代表：",
+    );
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(messages.contains("report/report.yaml:"), "{messages}");
+}
+
+#[test]
+fn a_term_the_glossary_does_not_define_is_named_with_its_line() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "zh/01-security.md",
+        "term:pujiang-experience",
+        "term:pujiang",
+    );
+    let line = line_of(&scratch, "zh/01-security.md", "term:pujiang");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/zh/01-security.md:{line}:")),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("the glossary has no term `pujiang`"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn a_listed_section_that_is_missing_is_named_where_it_is_listed() {
+    let scratch = Scratch::new();
+    std::fs::remove_file(scratch.report().join("zh/05-team.md")).unwrap();
+    let line = line_of(&scratch, "report.yaml", "zh/05-team.md");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/report.yaml:{line}:5")),
+        "{messages}"
+    );
+    assert!(
+        messages.contains("cannot read `zh/05-team.md`"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn all_problems_come_in_one_run() {
+    let scratch = Scratch::new();
+    scratch.edit("data/caseload.yaml", "total: 91058", "total: 91059");
+    scratch.edit(
+        "zh/01-security.md",
+        "closed.current.criminal",
+        "closed.current.crimnal",
+    );
+    scratch.edit(
+        "zh/04-reform.md",
+        "term:four-unifications",
+        "term:four-unification",
+    );
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(messages.contains("3 error(s), 1 warning(s)"), "{messages}");
+    // Errors before warnings.
+    assert!(
+        messages.rfind("error:").unwrap() < messages.find("warning:").unwrap(),
+        "{messages}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let scratch = Scratch::new();
+    assert_eq!(
+        scratch.run(&["check", "no-such-folder"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(scratch.run(&["frobnicate"]).status.code(), Some(2));
+}
