@@ -3,7 +3,7 @@
 //! Conventions the report's authors use (see report/README.md):
 //! - a paragraph that opens with `**…**` has that sentence as its lead-in;
 //! - `[words](term:ID)` refers to glossary entry ID;
-//! - `# …` is a part of the speech, `## …` a numbered part ("一、…"), `{#id}` sets an anchor;
+//! - `# …` is a part of the speech, `## …` a numbered part ("一、…"), `{ #id }` sets an anchor;
 //! - a line break next to a Chinese character vanishes; between Latin words it is a space.
 
 use std::path::Path;
@@ -449,7 +449,8 @@ mod tests {
 
     #[test]
     fn headings_take_their_anchor_or_a_numbered_one() {
-        let blocks = parse_str("# 2023年的主要工作 {#review}\n\n## 一、部分");
+        // `{ #id }` with spaces: `{#` would open a Tera comment.
+        let blocks = parse_str("# 2023年的主要工作 { #review }\n\n## 一、部分");
         assert!(matches!(&blocks[0], Block::Heading(h) if h.id == "review" && h.level == 1));
         assert!(matches!(&blocks[1], Block::Heading(h) if h.id == "h-2" && h.level == 2));
     }

@@ -164,6 +164,8 @@ pub(crate) fn template_problem(file: &Path, error: &tera::Error) -> Diagnostic {
             }
             let hint = if message.contains("is not defined") {
                 "check the spelling; the figures a section can use are listed in report/README.md"
+            } else if message.contains("comment") {
+                "`{#` starts a template comment: write a heading anchor as `{ #id }`, with spaces"
             } else {
                 "a figure is written {{ name | filter(arg=value) }}; see report/README.md"
             };

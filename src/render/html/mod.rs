@@ -203,7 +203,14 @@ fn table_html(table: &Table, out: &mut String) {
     if let Some(unit) = &table.unit {
         let _ = writeln!(out, "<p class=\"table-unit\">{}</p>", escape(unit));
     }
-    out.push_str("<div class=\"table-scroll\"><table>\n<thead><tr>");
+    let labelled_by = match table.caption {
+        Some(_) => format!(" aria-labelledby=\"{}-caption\"", escape(&table.id)),
+        None => String::new(),
+    };
+    let _ = write!(
+        out,
+        "<div class=\"table-scroll\"><table{labelled_by}>\n<thead><tr>"
+    );
     for cell in &table.header {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&cell.text));
     }
@@ -226,7 +233,12 @@ fn table_html(table: &Table, out: &mut String) {
     }
     out.push_str("</tbody>\n</table></div>\n");
     if let Some(caption) = &table.caption {
-        let _ = writeln!(out, "<figcaption>{}</figcaption>", escape(caption));
+        let _ = writeln!(
+            out,
+            "<figcaption id=\"{}-caption\">{}</figcaption>",
+            escape(&table.id),
+            escape(caption)
+        );
     }
     out.push_str("</figure>\n");
 }
