@@ -114,6 +114,8 @@ impl Builder<'_> {
             Event::Text(text) | Event::Code(text) => self.text(&text),
             Event::SoftBreak => self.pending_space = true,
             Event::HardBreak => self.push_inline(Inline::LineBreak),
+            // Comments carry notes for people and tools (translation markers), not output.
+            Event::Html(html) | Event::InlineHtml(html) if is_comment(&html) => {}
             Event::Html(_) | Event::InlineHtml(_) => self.unsupported(
                 offset,
                 "raw HTML",
@@ -359,6 +361,11 @@ impl Builder<'_> {
     }
 }
 
+fn is_comment(html: &str) -> bool {
+    let html = html.trim();
+    html.is_empty() || (html.starts_with("<!--") && html.ends_with("-->"))
+}
+
 fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
@@ -437,6 +444,21 @@ mod tests {
             "坚决维护辖区安全稳定。"
         );
         assert_eq!(plain_text(&p.content), "防范化解重大矛盾风险。");
+    }
+
+    #[test]
+    fn comments_are_dropped_and_other_html_is_refused() {
+        let blocks = parse_str("<!-- zh 66e40bd4 -->\n段落。");
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(plain_text(&paragraph(&blocks[0]).content), "段落。");
+        let mut problems = Vec::new();
+        parse(
+            "文字<script>x</script>",
+            Path::new("t.md"),
+            &mut 0,
+            &mut problems,
+        );
+        assert!(!problems.is_empty());
     }
 
     #[test]
