@@ -57,8 +57,8 @@ impl Project {
 pub struct Checked {
     /// The sources, when they could be read (needed to show problems in context).
     pub sources: Option<Sources>,
-    /// The resolved report, when loading succeeded.
-    pub report: Option<Report>,
+    /// The resolved report of each language, source language first, when loading succeeded.
+    pub reports: Vec<Report>,
     /// Every problem, errors first.
     pub problems: Vec<Diagnostic>,
 }
@@ -101,15 +101,27 @@ fn read_all_texts(
         .collect()
 }
 
+/// How strict a check is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// Untranslated and stale translations are errors, not warnings.
+    pub strict: bool,
+}
+
 /// Load, resolve and check: every problem of the report in one run.
 pub fn check(project: &Project) -> Checked {
+    check_with(project, CheckOptions::default())
+}
+
+/// [`check`] with options.
+pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
     let sources = match source::load(&project.report_dir) {
         Ok(sources) => sources,
         Err(mut problems) => {
             check::sort(&mut problems);
             return Checked {
                 sources: None,
-                report: None,
+                reports: Vec::new(),
                 problems,
             };
         }
@@ -121,17 +133,23 @@ pub fn check(project: &Project) -> Checked {
             check::sort(&mut problems);
             return Checked {
                 sources: Some(sources),
-                report: None,
+                reports: Vec::new(),
                 problems,
             };
         }
     };
-    let (report, mut problems) = resolve::resolve(&sources, &figures);
-    problems.extend(check::check(&sources, &figures, &report));
+    let mut problems = Vec::new();
+    let mut reports = Vec::new();
+    for edition in &sources.editions {
+        let (report, found) = resolve::resolve(&sources, &figures, edition);
+        reports.push(report);
+        problems.extend(found);
+    }
+    problems.extend(check::check(&sources, &figures, &reports, options.strict));
     check::sort(&mut problems);
     Checked {
         sources: Some(sources),
-        report: Some(report),
+        reports,
         problems,
     }
 }
@@ -149,19 +167,18 @@ pub enum BuildError {
 /// whole. On any error the previous `out_dir` is left untouched.
 pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
     let checked = check(project);
-    let report = match &checked.report {
-        Some(report) if !checked.has_errors() => report,
-        _ => return Err(BuildError::Report(Box::new(checked))),
-    };
-    let files = render_all(project, report)?;
+    if checked.reports.is_empty() || checked.has_errors() {
+        return Err(BuildError::Report(Box::new(checked)));
+    }
+    let files = render_all(project, &checked.reports)?;
     site::write(out_dir, &files)
         .map_err(|e| BuildError::Environment(format!("cannot write {}: {e}", out_dir.display())))?;
     Ok(checked)
 }
 
-/// Every output file of a resolved report.
-pub fn render_all(project: &Project, report: &Report) -> Result<Vec<OutputFile>, BuildError> {
-    let mut files = render::html::render(report, &project.templates_dir)
+/// Every output file of the resolved reports (one per language, source first).
+pub fn render_all(project: &Project, reports: &[Report]) -> Result<Vec<OutputFile>, BuildError> {
+    let mut files = render::html::render(reports, &project.templates_dir)
         .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

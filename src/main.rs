@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use nianbao::{BuildError, Project};
+use nianbao::{BuildError, CheckOptions, Project};
 
 #[derive(Parser)]
 #[command(
@@ -35,6 +35,9 @@ enum Command {
         /// The report folder.
         #[arg(default_value = "report")]
         report_dir: PathBuf,
+        /// Treat untranslated blocks and stale translations as errors.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -65,12 +68,12 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { report_dir } => {
+        Command::Check { report_dir, strict } => {
             if !report_dir.is_dir() {
                 eprintln!("error: {} is not a folder", report_dir.display());
                 return ExitCode::from(EXIT_ENVIRONMENT);
             }
-            let checked = nianbao::check(&Project::at(&report_dir));
+            let checked = nianbao::check_with(&Project::at(&report_dir), CheckOptions { strict });
             eprint!("{}", checked.render_problems(&report_dir));
             if checked.has_errors() {
                 ExitCode::from(EXIT_PROBLEMS)

@@ -5,6 +5,8 @@
 //! (published totals, term references, inconsistent rounding). All problems of a
 //! run are gathered and shown together, errors first.
 
+pub mod translation;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -194,12 +196,26 @@ fn clip<'a>(
     (before, after)
 }
 
-/// The checks that need the resolved report: every problem, not just the first.
-pub fn check(sources: &Sources, figures: &Figures, report: &Report) -> Vec<Diagnostic> {
+/// The checks that need the resolved reports: every problem, not just the first.
+/// `strict` makes untranslated and stale translations errors rather than warnings.
+pub fn check(
+    sources: &Sources,
+    figures: &Figures,
+    reports: &[Report],
+    strict: bool,
+) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     check_published_totals(sources, &mut problems);
-    check_term_references(sources, report, &mut problems);
+    for report in reports {
+        check_term_references(sources, report, &mut problems);
+    }
     check_rounding(sources, &figures.rounding_notes(), &mut problems);
+    let severity = if strict {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    problems.extend(translation::check(sources, severity));
     problems
 }
 

@@ -3,15 +3,17 @@
 //! | filter | input | output |
 //! | --- | --- | --- |
 //! | (none) | 100344 | `100344` |
+//! | `count` | 100344 | `100344` (Chinese), `100,344` (English) |
 //! | `percent(digits=1)` | ratio 0.10198 | `10.2%` |
 //! | `fixed(digits=1)` | 5.508 | `5.5` |
 //! | `wan(digits=2)` | 19489 | `1.95万` (`rounding="down"`: truncate) |
 //! | `yi(digits=2)` | 265900000000 | `2659.00亿` |
-//! | `trend` | signed number | `上升`, `下降` or `持平` |
+//! | `trend` | signed number | `上升`, `下降` or `持平`; `up`, `down` or `unchanged` |
 
 use tera::{Kwargs, State, Tera, TeraResult};
 
 use super::RoundingNotes;
+use crate::model::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rounding {
@@ -62,19 +64,44 @@ pub fn yi(value: u64, digits: usize, rounding: Rounding) -> String {
 }
 
 /// The word for a change's direction.
-pub fn trend(change: f64) -> &'static str {
+pub fn trend(change: f64, lang: Lang) -> &'static str {
+    let words = match lang {
+        Lang::Zh => ["上升", "下降", "持平"],
+        Lang::En => ["up", "down", "unchanged"],
+    };
     if change > 0.0 {
-        "上升"
+        words[0]
     } else if change < 0.0 {
-        "下降"
+        words[1]
     } else {
-        "持平"
+        words[2]
     }
 }
 
-/// Register the report's filters on a Tera instance. `notes` collects truncations
-/// that rounding would print differently, for `check`.
-pub fn register(tera: &mut Tera, notes: RoundingNotes) {
+/// A count as the language writes it: `100344` in Chinese, `100,344` in English.
+pub fn count(value: u64, lang: Lang) -> String {
+    let digits = value.to_string();
+    match lang {
+        Lang::Zh => digits,
+        Lang::En => {
+            let mut out = String::new();
+            for (i, c) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        }
+    }
+}
+
+/// Register the report's filters for a language on a Tera instance. `notes` collects
+/// truncations that rounding would print differently, for `check`.
+pub fn register(tera: &mut Tera, notes: RoundingNotes, lang: Lang) {
+    tera.register_filter("count", move |value: u64, _: Kwargs, _: &State| {
+        count(value, lang)
+    });
     tera.register_filter(
         "percent",
         |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
@@ -87,8 +114,8 @@ pub fn register(tera: &mut Tera, notes: RoundingNotes) {
             Ok(fixed(value, digits(&kwargs, 0)?))
         },
     );
-    tera.register_filter("trend", |value: f64, _: Kwargs, _: &State| {
-        trend(value).to_string()
+    tera.register_filter("trend", move |value: f64, _: Kwargs, _: &State| {
+        trend(value, lang).to_string()
     });
     for (name, power, suffix) in [("wan", 4, "万"), ("yi", 8, "亿")] {
         let notes = notes.clone();
@@ -139,8 +166,17 @@ mod tests {
 
     #[test]
     fn trend_follows_the_sign() {
-        assert_eq!(trend(0.1), "上升");
-        assert_eq!(trend(-0.1), "下降");
-        assert_eq!(trend(0.0), "持平");
+        assert_eq!(trend(0.1, Lang::Zh), "上升");
+        assert_eq!(trend(-0.1, Lang::Zh), "下降");
+        assert_eq!(trend(0.0, Lang::Zh), "持平");
+        assert_eq!(trend(-0.1, Lang::En), "down");
+    }
+
+    #[test]
+    fn counts_are_grouped_in_english_only() {
+        assert_eq!(count(100344, Lang::Zh), "100344");
+        assert_eq!(count(100344, Lang::En), "100,344");
+        assert_eq!(count(1857, Lang::En), "1,857");
+        assert_eq!(count(486, Lang::En), "486");
     }
 }

@@ -27,11 +27,19 @@ impl Lang {
         }
     }
 
-    /// Folder name under `out/`.
+    /// Folder name under `report/` and `out/`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
             Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "zh" => Some(Lang::Zh),
+            "en" => Some(Lang::En),
+            _ => None,
         }
     }
 }

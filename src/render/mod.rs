@@ -2,3 +2,4 @@
 //! the model; none reads `report/` or parses Markdown.
 
 pub mod html;
+pub mod pdf;

@@ -40,6 +40,18 @@ pub fn parse(
     builder.blocks
 }
 
+/// Inline Markdown of a short text (a glossary definition, a case): emphasis, links.
+/// Anything block-level is kept as its text.
+pub fn inline(text: &str) -> Vec<Inline> {
+    let mut count = 0;
+    let mut problems = Vec::new();
+    let blocks = parse(text, Path::new(""), &mut count, &mut problems);
+    match blocks.as_slice() {
+        [Block::Paragraph(p)] if p.lead.is_none() => p.content.clone(),
+        _ => vec![Inline::Text(text.to_string())],
+    }
+}
+
 /// A container being filled with inlines.
 enum Open {
     Paragraph {

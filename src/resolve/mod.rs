@@ -13,21 +13,23 @@ use tera::{Context, ErrorKind, Tera};
 
 use crate::check::{Diagnostic, Location};
 use crate::figures::{self, Figures};
-use crate::model::{
-    Annex, Block, Case, Figure, GlossaryEntry, Inline, Lang, Meta, Report, SourceSpan,
-};
-use crate::source::{self, AnnexContent, Sources};
+use crate::model::{Annex, Block, Case, Figure, GlossaryEntry, Lang, Meta, Report, SourceSpan};
+use crate::source::{self, AnnexContent, Edition, Sources};
 
 pub use markdown::is_wide;
 
-/// Build the Chinese report. Always returns a report (possibly with holes where a
-/// section failed), with every problem found on the way.
-pub fn resolve(sources: &Sources, figures: &Figures) -> (Report, Vec<Diagnostic>) {
+/// Build the report of one edition (language). Always returns a report (possibly with
+/// holes where a section failed), with every problem found on the way.
+pub fn resolve(
+    sources: &Sources,
+    figures: &Figures,
+    edition: &Edition,
+) -> (Report, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let mut tera = Tera::new();
     // Sections are Markdown: escaping belongs to the HTML renderer, not here.
     tera.autoescape_on(Vec::<&str>::new());
-    figures::format::register(&mut tera, figures.notes());
+    figures::format::register(&mut tera, figures.notes(), edition.lang);
     let context = match Context::from_serialize(figures) {
         Ok(context) => context,
         Err(e) => {
@@ -41,7 +43,7 @@ pub fn resolve(sources: &Sources, figures: &Figures) -> (Report, Vec<Diagnostic>
 
     let mut body = Vec::new();
     let mut heading_count = 0;
-    for file in &sources.sections {
+    for file in &edition.sections {
         let text = sources.text(file);
         figures.notes().start_file(file);
         match tera.render_str(text, &context, false) {
@@ -55,22 +57,21 @@ pub fn resolve(sources: &Sources, figures: &Figures) -> (Report, Vec<Diagnostic>
         }
     }
 
+    let table_inputs = tables::TableInputs {
+        sources,
+        labels: &edition.labels,
+        figures,
+        tera: &tera,
+        context: &context,
+    };
     let mut annexes = Vec::new();
-    for (index, annex) in sources.annexes.iter().enumerate() {
+    for (index, annex) in edition.annexes.iter().enumerate() {
         let number = index as u32 + 1;
         let blocks = match &annex.content {
             AnnexContent::Tables(ids) => ids
                 .iter()
                 .filter_map(|(id, listed_at)| {
-                    tables::build(
-                        id,
-                        listed_at,
-                        sources,
-                        figures,
-                        &tera,
-                        &context,
-                        &mut problems,
-                    )
+                    tables::build(id, listed_at, &table_inputs, &mut problems)
                 })
                 .map(Block::Table)
                 .collect(),
@@ -82,7 +83,7 @@ pub fn resolve(sources: &Sources, figures: &Figures) -> (Report, Vec<Diagnostic>
                         id: e.id.clone(),
                         number: i as u32 + 1,
                         term: e.term.clone(),
-                        definition: vec![Inline::Text(e.definition.clone())],
+                        definition: markdown::inline(&e.definition),
                         figure: e.figure.as_ref().map(|f| Figure {
                             caption: f.caption.clone(),
                             image: f.image.clone(),
@@ -99,7 +100,7 @@ pub fn resolve(sources: &Sources, figures: &Figures) -> (Report, Vec<Diagnostic>
                         id: c.id.clone(),
                         number: i as u32 + 1,
                         title: c.title.clone(),
-                        body: vec![Inline::Text(c.body.clone())],
+                        body: markdown::inline(&c.body),
                         figure: c.figure.as_ref().map(|f| Figure {
                             caption: f.caption.clone(),
                             image: f.image.clone(),
@@ -118,25 +119,27 @@ pub fn resolve(sources: &Sources, figures: &Figures) -> (Report, Vec<Diagnostic>
         });
     }
 
-    let manifest = &sources.manifest;
-    let meta = Meta {
-        title: manifest.title.clone(),
-        court: manifest.court.clone(),
-        occasion: manifest.occasion.lines.clone(),
-        speaker: format!("{}  {}", manifest.speaker.position, manifest.speaker.name),
-        salutation: manifest.salutation.clone(),
-        year: manifest.year,
-        date: manifest.occasion.date.clone(),
+    let labels = &edition.labels;
+    let speaker = match edition.lang {
+        Lang::Zh => format!("{}  {}", labels.speaker.position, labels.speaker.name),
+        Lang::En => format!("{} {}", labels.speaker.position, labels.speaker.name),
     };
-    (
-        Report {
-            lang: Lang::Zh,
-            meta,
-            body,
-            annexes,
-        },
-        problems,
-    )
+    let meta = Meta {
+        title: labels.title.clone(),
+        court: labels.court.clone(),
+        occasion: labels.occasion.clone(),
+        speaker,
+        salutation: labels.salutation.clone(),
+        year: sources.manifest.year,
+        date: sources.manifest.occasion.date.clone(),
+    };
+    let report = Report {
+        lang: edition.lang,
+        meta,
+        body,
+        annexes,
+    };
+    (report, problems)
 }
 
 /// Where a glossary term or case `id:` stands.

@@ -8,20 +8,34 @@ use super::template_problem;
 use crate::check::{Diagnostic, Location};
 use crate::figures::{Figures, format};
 use crate::model::{Align, Cell, SourceSpan, Table};
-use crate::source::{self, SeriesSpec, Sources, TableLayout, YearRef};
+use crate::source::{self, Labels, SeriesSpec, Sources, TableLayout, YearRef};
 
 /// The key of the published total among a year's counts.
 const TOTAL: &str = "total";
 
+/// What a table is drawn from: the data, the language's texts, and Tera to render them.
+pub struct TableInputs<'a> {
+    pub sources: &'a Sources,
+    pub labels: &'a Labels,
+    pub figures: &'a Figures,
+    pub tera: &'a Tera,
+    pub context: &'a Context,
+}
+
+/// The table `id`, named in `report.yaml` at `listed_at`.
 pub fn build(
     id: &str,
     listed_at: &Location,
-    sources: &Sources,
-    figures: &Figures,
-    tera: &Tera,
-    context: &Context,
+    inputs: &TableInputs,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
+    let TableInputs {
+        sources,
+        labels,
+        figures,
+        tera,
+        context,
+    } = *inputs;
     let Some(spec) = sources.tables.iter().find(|t| t.id == id) else {
         problems.push(
             Diagnostic::error(
@@ -30,6 +44,20 @@ pub fn build(
             )
             .with_length(id.len())
             .with_hint("correct the id, or define the table in data/tables.yaml"),
+        );
+        return None;
+    };
+    let Some(texts) = labels.tables.get(id) else {
+        problems.push(
+            Diagnostic::error(
+                listed_at.clone(),
+                format!("table `{id}` has no texts in this language"),
+            )
+            .with_length(id.len())
+            .with_hint(format!(
+                "add `{id}:` under `tables:` in the language's {}",
+                source::LABELS
+            )),
         );
         return None;
     };
@@ -71,14 +99,16 @@ pub fn build(
     };
 
     let categories = &sources.caseload.categories;
+    let category = |id: &str| labels.categories.get(id).cloned().unwrap_or_default();
+    let series_label = |i: usize| texts.labels.get(i).cloned().unwrap_or_default();
     let (header, rows) = match spec.layout {
         TableLayout::CategoriesAsColumns => {
             let mut header = vec![text_cell(String::new())];
-            header.extend(categories.iter().map(|c| text_cell(c.short.clone())));
-            header.push(text_cell(spec.total_label.clone()));
+            header.extend(categories.iter().map(|c| text_cell(category(&c.id).short)));
+            header.push(text_cell(texts.total_label.clone()));
             let mut rows = Vec::new();
-            for row in &spec.rows {
-                let mut cells = vec![text_cell(render(&row.label))];
+            for (i, row) in spec.rows.iter().enumerate() {
+                let mut cells = vec![text_cell(render(&series_label(i)))];
                 for key in categories.iter().map(|c| c.id.as_str()).chain([TOTAL]) {
                     cells.push(number_cell(value(row, key, figures)));
                 }
@@ -88,12 +118,12 @@ pub fn build(
         }
         TableLayout::CategoriesAsRows => {
             let mut header = vec![text_cell(String::new())];
-            header.extend(spec.columns.iter().map(|c| text_cell(render(&c.label))));
+            header.extend((0..spec.columns.len()).map(|i| text_cell(render(&series_label(i)))));
             let mut rows = Vec::new();
             let labelled = categories
                 .iter()
-                .map(|c| (c.name.clone(), c.id.as_str()))
-                .chain([(spec.total_label.clone(), TOTAL)]);
+                .map(|c| (category(&c.id).name, c.id.as_str()))
+                .chain([(texts.total_label.clone(), TOTAL)]);
             for (label, key) in labelled {
                 let mut cells = vec![text_cell(label)];
                 for column in &spec.columns {
@@ -106,9 +136,9 @@ pub fn build(
     };
     Some(Table {
         id: spec.id.clone(),
-        title: spec.title.as_deref().map(&mut render),
-        unit: spec.unit.as_deref().map(&mut render),
-        caption: spec.caption.as_deref().map(&mut render),
+        title: texts.title.as_deref().map(&mut render),
+        unit: texts.unit.as_deref().map(&mut render),
+        caption: texts.caption.as_deref().map(&mut render),
         header,
         rows,
         span: SourceSpan {

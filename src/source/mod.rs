@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::check::{Diagnostic, Location};
+use crate::model::Lang;
 pub use yaml::locate_key;
 
 /// The manifest file every report folder holds.
@@ -30,10 +31,64 @@ pub struct Sources {
     pub manifest: Manifest,
     pub caseload: Caseload,
     pub tables: Vec<TableSpec>,
-    /// Section files in reading order: (path, text).
+    /// One edition per language of `report.yaml`, the source language first.
+    pub editions: Vec<Edition>,
+}
+
+/// What one language contributes: its prose, glossary, cases and labels.
+#[derive(Debug, Clone)]
+pub struct Edition {
+    pub lang: Lang,
+    /// Section files in reading order, e.g. `zh/00-opening.md`.
     pub sections: Vec<PathBuf>,
     pub annexes: Vec<AnnexSource>,
+    pub labels: Labels,
 }
+
+/// The texts of a language that are not prose: front matter, annex titles, the names
+/// of case categories and the texts of tables. For the source language they come from
+/// `report.yaml`, `data/caseload.yaml` and `data/tables.yaml`; for a translation from
+/// its `labels.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub court: String,
+    pub title: String,
+    pub occasion: Vec<String>,
+    pub speaker: Speaker,
+    pub salutation: String,
+    pub annexes: Vec<AnnexLabels>,
+    pub categories: BTreeMap<String, CategoryLabels>,
+    pub tables: BTreeMap<String, TableLabels>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnexLabels {
+    pub label: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryLabels {
+    pub short: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableLabels {
+    pub title: Option<String>,
+    pub unit: Option<String>,
+    pub caption: Option<String>,
+    pub total_label: String,
+    /// The labels of the table's rows or columns, in the order of its spec.
+    pub labels: Vec<String>,
+}
+
+/// Name of a translation's labels file in its folder.
+pub const LABELS: &str = "labels.yaml";
 
 impl Sources {
     pub fn text(&self, file: &Path) -> &str {
@@ -64,7 +119,7 @@ pub struct Occasion {
     pub lines: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Speaker {
     pub position: String,
@@ -109,6 +164,8 @@ pub enum AnnexContent {
 #[serde(deny_unknown_fields)]
 pub struct GlossarySource {
     pub id: String,
+    /// In a translation: the hash of the source-language entry it translates.
+    pub zh: Option<String>,
     pub term: String,
     pub definition: String,
     pub figure: Option<FigureSource>,
@@ -118,6 +175,8 @@ pub struct GlossarySource {
 #[serde(deny_unknown_fields)]
 pub struct CaseSource {
     pub id: String,
+    /// In a translation: the hash of the source-language entry it translates.
+    pub zh: Option<String>,
     pub title: String,
     pub body: String,
     pub figure: Option<FigureSource>,
@@ -224,24 +283,58 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
         .and_then(|_| loader.parse::<Vec<TableSpec>>(Path::new(TABLES)))
         .unwrap_or_default();
 
-    let mut sections = Vec::new();
-    for name in &manifest.sections {
-        let path = PathBuf::from(name);
-        let listed_at = loader.manifest_location(&["sections"], name);
-        if loader.read(&path, Some(listed_at)).is_some() {
-            sections.push(path);
+    let mut editions = Vec::new();
+    for (index, code) in manifest.languages.iter().enumerate() {
+        let Some(lang) = Lang::from_code(code) else {
+            let at = loader.manifest_location(&["languages"], code);
+            loader.problems.push(
+                Diagnostic::error(at, format!("`{code}` is not a language nianbao knows"))
+                    .with_length(code.len())
+                    .with_hint("write `zh` (Chinese, the source) and `en` (English)"),
+            );
+            continue;
+        };
+        let labels = if index == 0 {
+            source_labels(&manifest, &caseload, &tables)
+        } else {
+            let path = Path::new(code).join(LABELS);
+            loader
+                .read(&path, None)
+                .and_then(|_| loader.parse::<Labels>(&path))
+                .unwrap_or_default()
+        };
+        let mut sections = Vec::new();
+        for name in &manifest.sections {
+            let path = Path::new(code).join(name);
+            let listed_at = loader.manifest_location(&["sections"], name);
+            if loader.read(&path, Some(listed_at)).is_some() {
+                sections.push(path);
+            }
         }
-    }
-
-    let mut annexes = Vec::new();
-    for entry in &manifest.annexes {
-        if let Some(content) = loader.annex_content(entry) {
-            annexes.push(AnnexSource {
-                label: entry.label.clone(),
-                title: entry.title.clone(),
-                content,
-            });
+        let mut annexes = Vec::new();
+        for (i, entry) in manifest.annexes.iter().enumerate() {
+            let names = labels
+                .annexes
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| AnnexLabels {
+                    label: entry.label.clone(),
+                    title: entry.title.clone(),
+                });
+            if let Some(content) = loader.annex_content(code, entry) {
+                annexes.push(AnnexSource {
+                    label: names.label,
+                    title: names.title,
+                    content,
+                });
+            }
         }
+        editions.push(Edition {
+            lang,
+            sections,
+            annexes,
+            labels,
+        });
     }
 
     if loader.problems.is_empty() {
@@ -251,8 +344,7 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
             manifest,
             caseload,
             tables,
-            sections,
-            annexes,
+            editions,
         })
     } else {
         Err(loader.problems)
@@ -322,7 +414,7 @@ impl Loader {
         Location::new(Path::new(MANIFEST), offset)
     }
 
-    fn annex_content(&mut self, entry: &AnnexEntry) -> Option<AnnexContent> {
+    fn annex_content(&mut self, folder: &str, entry: &AnnexEntry) -> Option<AnnexContent> {
         let kinds = usize::from(!entry.tables.is_empty())
             + usize::from(entry.glossary.is_some())
             + usize::from(entry.cases.is_some());
@@ -341,14 +433,14 @@ impl Loader {
             return None;
         }
         if let Some(name) = &entry.glossary {
-            let file = PathBuf::from(name);
+            let file = Path::new(folder).join(name);
             let listed_at = self.manifest_location(&["annexes"], name);
             self.read(&file, Some(listed_at))?;
             let entries = self.parse::<Vec<GlossarySource>>(&file)?;
             return Some(AnnexContent::Glossary { file, entries });
         }
         if let Some(name) = &entry.cases {
-            let file = PathBuf::from(name);
+            let file = Path::new(folder).join(name);
             let listed_at = self.manifest_location(&["annexes"], name);
             self.read(&file, Some(listed_at))?;
             let entries = self.parse::<Vec<CaseSource>>(&file)?;
@@ -360,5 +452,53 @@ impl Loader {
             .map(|id| (id.clone(), self.manifest_location(&["annexes"], id)))
             .collect();
         Some(AnnexContent::Tables(tables))
+    }
+}
+
+/// The source language's labels, gathered from where its authors write them.
+fn source_labels(manifest: &Manifest, caseload: &Caseload, tables: &[TableSpec]) -> Labels {
+    Labels {
+        court: manifest.court.clone(),
+        title: manifest.title.clone(),
+        occasion: manifest.occasion.lines.clone(),
+        speaker: manifest.speaker.clone(),
+        salutation: manifest.salutation.clone(),
+        annexes: manifest
+            .annexes
+            .iter()
+            .map(|a| AnnexLabels {
+                label: a.label.clone(),
+                title: a.title.clone(),
+            })
+            .collect(),
+        categories: caseload
+            .categories
+            .iter()
+            .map(|c| {
+                let names = CategoryLabels {
+                    short: c.short.clone(),
+                    name: c.name.clone(),
+                };
+                (c.id.clone(), names)
+            })
+            .collect(),
+        tables: tables
+            .iter()
+            .map(|t| {
+                let labels = TableLabels {
+                    title: t.title.clone(),
+                    unit: t.unit.clone(),
+                    caption: t.caption.clone(),
+                    total_label: t.total_label.clone(),
+                    labels: t
+                        .rows
+                        .iter()
+                        .chain(&t.columns)
+                        .map(|s| s.label.clone())
+                        .collect(),
+                };
+                (t.id.clone(), labels)
+            })
+            .collect(),
     }
 }

@@ -8,13 +8,17 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Tera;
 
-use crate::model::{Align, Block, Case, GlossaryEntry, Heading, Inline, Report, Table, plain_text};
+use crate::model::{
+    Align, Block, Case, GlossaryEntry, Heading, Inline, Lang, Report, Table, plain_text,
+};
 use crate::site::OutputFile;
 
-/// The page template and its stylesheet, in the templates folder.
+/// The templates and the stylesheet, in the templates folder.
 pub const PAGE_TEMPLATE: &str = "page.html";
+pub const LANDING_TEMPLATE: &str = "index.html";
+pub const PARALLEL_TEMPLATE: &str = "parallel.html";
 pub const STYLESHEET: &str = "style.css";
 
 #[derive(Debug)]
@@ -23,48 +27,100 @@ pub struct HtmlError {
     pub message: String,
 }
 
-/// Render one language's page and the shared assets.
-pub fn render(report: &Report, templates_dir: &Path) -> Result<Vec<OutputFile>, HtmlError> {
+/// Render every language's page, the landing page, the parallel view and the assets.
+pub fn render(reports: &[Report], templates_dir: &Path) -> Result<Vec<OutputFile>, HtmlError> {
     let read = |name: &str| {
         std::fs::read_to_string(templates_dir.join(name)).map_err(|e| HtmlError {
             file: templates_dir.join(name).display().to_string(),
             message: format!("cannot read the template: {e}"),
         })
     };
-    let page_source = read(PAGE_TEMPLATE)?;
-    let stylesheet = read(STYLESHEET)?;
-
     let mut tera = Tera::new();
-    tera.add_raw_template(PAGE_TEMPLATE, &page_source)
-        .map_err(|e| HtmlError {
-            file: templates_dir.join(PAGE_TEMPLATE).display().to_string(),
-            message: e.to_string(),
-        })?;
-    let page = Page::from(report);
-    let context = Context::from_serialize(&page).map_err(|e| HtmlError {
-        file: PAGE_TEMPLATE.to_string(),
-        message: e.to_string(),
-    })?;
-    let html = tera
-        .render(PAGE_TEMPLATE, &context)
-        .map_err(|e| HtmlError {
-            file: templates_dir.join(PAGE_TEMPLATE).display().to_string(),
-            message: e.to_string(),
-        })?;
+    for name in [PAGE_TEMPLATE, LANDING_TEMPLATE, PARALLEL_TEMPLATE] {
+        let source = read(name)?;
+        tera.add_raw_template(name, &source)
+            .map_err(|e| HtmlError {
+                file: templates_dir.join(name).display().to_string(),
+                message: e.to_string(),
+            })?;
+    }
+    let render = |name: &str, context: Result<tera::Context, tera::Error>| {
+        context
+            .and_then(|c| tera.render(name, &c))
+            .map_err(|e| HtmlError {
+                file: templates_dir.join(name).display().to_string(),
+                message: e.to_string(),
+            })
+    };
 
-    Ok(vec![
-        OutputFile::new(
+    let mut files = Vec::new();
+    for report in reports {
+        let page = Page::new(report, reports);
+        let html = render(PAGE_TEMPLATE, tera::Context::from_serialize(&page))?;
+        files.push(OutputFile::new(
             format!("{}/index.html", report.lang.code()),
             html.into_bytes(),
-        ),
-        OutputFile::new(format!("assets/{STYLESHEET}"), stylesheet.into_bytes()),
-    ])
+        ));
+    }
+    let landing = Landing::new(reports);
+    files.push(OutputFile::new(
+        "index.html",
+        render(LANDING_TEMPLATE, tera::Context::from_serialize(&landing))?.into_bytes(),
+    ));
+    if reports.len() > 1 {
+        let parallel = Parallel::new(&reports[0], &reports[1]);
+        files.push(OutputFile::new(
+            "parallel/index.html",
+            render(PARALLEL_TEMPLATE, tera::Context::from_serialize(&parallel))?.into_bytes(),
+        ));
+    }
+    files.push(OutputFile::new(
+        format!("assets/{STYLESHEET}"),
+        read(STYLESHEET)?.into_bytes(),
+    ));
+    Ok(files)
+}
+
+/// Words of the page itself, per language.
+#[derive(Serialize)]
+struct Ui {
+    contents: &'static str,
+    skip: &'static str,
+    language_name: &'static str,
+    parallel: &'static str,
+}
+
+fn ui(lang: Lang) -> Ui {
+    match lang {
+        Lang::Zh => Ui {
+            contents: "目录",
+            skip: "跳到正文",
+            language_name: "中文",
+            parallel: "中英对照",
+        },
+        Lang::En => Ui {
+            contents: "Contents",
+            skip: "Skip to content",
+            language_name: "English",
+            parallel: "Parallel text",
+        },
+    }
+}
+
+/// Another language's edition of the same page.
+#[derive(Serialize)]
+struct Alternate {
+    lang: &'static str,
+    name: &'static str,
+    href: String,
 }
 
 /// What the page template sees.
 #[derive(Serialize)]
 struct Page {
     lang: &'static str,
+    ui: Ui,
+    alternates: Vec<Alternate>,
     title: String,
     court: String,
     occasion: Vec<String>,
@@ -87,10 +143,11 @@ struct TocEntry {
 }
 
 impl Page {
-    fn from(report: &Report) -> Page {
+    fn new(report: &Report, all: &[Report]) -> Page {
+        let lang = report.lang;
         let mut body = String::new();
         for block in &report.body {
-            block_html(block, &mut body);
+            block_html(block, lang, &mut body);
         }
         let mut annexes = String::new();
         for annex in &report.annexes {
@@ -104,12 +161,23 @@ impl Page {
                 escape(&annex.title)
             );
             for block in &annex.blocks {
-                block_html(block, &mut annexes);
+                block_html(block, lang, &mut annexes);
             }
             annexes.push_str("</section>\n");
         }
+        let alternates = all
+            .iter()
+            .filter(|other| other.lang != lang)
+            .map(|other| Alternate {
+                lang: other.lang.tag(),
+                name: ui(other.lang).language_name,
+                href: format!("../{}/", other.lang.code()),
+            })
+            .collect();
         Page {
-            lang: report.lang.tag(),
+            lang: lang.tag(),
+            ui: ui(lang),
+            alternates,
             title: report.meta.title.clone(),
             court: report.meta.court.clone(),
             occasion: report.meta.occasion.clone(),
@@ -121,6 +189,181 @@ impl Page {
             annexes,
         }
     }
+}
+
+/// What the landing page template sees: every edition, and the parallel view.
+#[derive(Serialize)]
+struct Landing {
+    title: String,
+    stylesheet: &'static str,
+    editions: Vec<Edition>,
+    parallel: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Edition {
+    lang: &'static str,
+    name: &'static str,
+    title: String,
+    court: String,
+    href: String,
+}
+
+impl Landing {
+    fn new(reports: &[Report]) -> Landing {
+        Landing {
+            title: reports
+                .first()
+                .map(|r| r.meta.title.clone())
+                .unwrap_or_default(),
+            stylesheet: "assets/style.css",
+            editions: reports
+                .iter()
+                .map(|r| Edition {
+                    lang: r.lang.tag(),
+                    name: ui(r.lang).language_name,
+                    title: r.meta.title.clone(),
+                    court: r.meta.court.clone(),
+                    href: format!("{}/", r.lang.code()),
+                })
+                .collect(),
+            parallel: (reports.len() > 1).then_some("parallel/"),
+        }
+    }
+}
+
+/// What the parallel view sees: rows of a source block beside its translation.
+#[derive(Serialize)]
+struct Parallel {
+    title: String,
+    stylesheet: &'static str,
+    left: Column,
+    right: Column,
+    rows: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct Column {
+    lang: &'static str,
+    name: &'static str,
+    title: String,
+    href: String,
+}
+
+impl Parallel {
+    fn new(left: &Report, right: &Report) -> Parallel {
+        let mut rows = Vec::new();
+        let mut pair =
+            |l: String, r: String| rows.push((cell(left.lang, &l), cell(right.lang, &r)));
+        pair(title_block_html(left), title_block_html(right));
+        let count = left.body.len().max(right.body.len());
+        for i in 0..count {
+            pair(
+                blocks_html(left.body.get(i), left.lang),
+                blocks_html(right.body.get(i), right.lang),
+            );
+        }
+        for (i, annex) in left.annexes.iter().enumerate() {
+            let other = right.annexes.get(i);
+            pair(
+                annex_heading_html(&annex.label, &annex.title),
+                other
+                    .map(|a| annex_heading_html(&a.label, &a.title))
+                    .unwrap_or_default(),
+            );
+            for (j, block) in annex.blocks.iter().enumerate() {
+                let other_block = other.and_then(|a| a.blocks.get(j));
+                match (block, other_block) {
+                    (Block::Glossary(l), Some(Block::Glossary(r))) => {
+                        for entry in l {
+                            let mut a = String::new();
+                            let mut b = String::new();
+                            glossary_entry_html(entry, left.lang, &mut a);
+                            if let Some(e) = r.iter().find(|e| e.id == entry.id) {
+                                glossary_entry_html(e, right.lang, &mut b);
+                            }
+                            pair(
+                                format!("<dl class=\"glossary\">{a}</dl>"),
+                                format!("<dl class=\"glossary\">{b}</dl>"),
+                            );
+                        }
+                    }
+                    (Block::Cases(l), Some(Block::Cases(r))) => {
+                        for case in l {
+                            let mut a = String::new();
+                            let mut b = String::new();
+                            case_html(case, left.lang, &mut a);
+                            if let Some(c) = r.iter().find(|c| c.id == case.id) {
+                                case_html(c, right.lang, &mut b);
+                            }
+                            pair(a, b);
+                        }
+                    }
+                    _ => pair(
+                        blocks_html(Some(block), left.lang),
+                        blocks_html(other_block, right.lang),
+                    ),
+                }
+            }
+        }
+        let column = |r: &Report| Column {
+            lang: r.lang.tag(),
+            name: ui(r.lang).language_name,
+            title: r.meta.title.clone(),
+            href: format!("../{}/", r.lang.code()),
+        };
+        Parallel {
+            title: format!("{} · {}", left.meta.title, right.meta.title),
+            stylesheet: "../assets/style.css",
+            left: column(left),
+            right: column(right),
+            rows,
+        }
+    }
+}
+
+/// One side of a parallel row: its language marked, its anchors made unique to the side.
+fn cell(lang: Lang, html: &str) -> String {
+    let code = lang.code();
+    let html = html
+        .replace(" id=\"", &format!(" id=\"{code}-"))
+        .replace(" href=\"#", &format!(" href=\"#{code}-"))
+        .replace(
+            " aria-labelledby=\"",
+            &format!(" aria-labelledby=\"{code}-"),
+        );
+    format!("<div class=\"cell\" lang=\"{}\">{html}</div>", lang.tag())
+}
+
+fn blocks_html(block: Option<&Block>, lang: Lang) -> String {
+    let mut out = String::new();
+    if let Some(block) = block {
+        block_html(block, lang, &mut out);
+    }
+    out
+}
+
+fn title_block_html(report: &Report) -> String {
+    let meta = &report.meta;
+    format!(
+        "<p class=\"title\">{}</p><p class=\"occasion\">{}</p><p class=\"speaker\">{}</p><p class=\"salutation\">{}</p>",
+        escape(&meta.title),
+        meta.occasion
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join("<br>"),
+        escape(&meta.speaker),
+        escape(&meta.salutation)
+    )
+}
+
+fn annex_heading_html(label: &str, title: &str) -> String {
+    format!(
+        "<p class=\"annex-label\">{}</p><p class=\"annex-title\">{}</p>",
+        escape(label),
+        escape(title)
+    )
 }
 
 /// Parts of the speech with their numbered sections, then the annexes.
@@ -147,7 +390,7 @@ fn toc(report: &Report) -> Vec<TocEntry> {
     entries
 }
 
-fn block_html(block: &Block, out: &mut String) {
+fn block_html(block: &Block, lang: Lang, out: &mut String) {
     match block {
         Block::Heading(h) => heading_html(h, out),
         Block::Paragraph(p) => {
@@ -175,13 +418,13 @@ fn block_html(block: &Block, out: &mut String) {
         Block::Glossary(entries) => {
             out.push_str("<dl class=\"glossary\">\n");
             for entry in entries {
-                glossary_entry_html(entry, out);
+                glossary_entry_html(entry, lang, out);
             }
             out.push_str("</dl>\n");
         }
         Block::Cases(cases) => {
             for case in cases {
-                case_html(case, out);
+                case_html(case, lang, out);
             }
         }
     }
@@ -252,13 +495,20 @@ fn figure_html(caption: &str, out: &mut String) {
     );
 }
 
-fn glossary_entry_html(entry: &GlossaryEntry, out: &mut String) {
+/// "1.“浦江经验”：" in Chinese, "1. “Pujiang Experience”: " in English.
+fn numbered_title(number: u32, title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{number}.{}：", escape(title)),
+        Lang::En => format!("{number}. {}: ", escape(title)),
+    }
+}
+
+fn glossary_entry_html(entry: &GlossaryEntry, lang: Lang, out: &mut String) {
     let _ = write!(
         out,
-        "<div class=\"term\" id=\"term-{}\"><dt>{}.{}：</dt><dd>",
+        "<div class=\"term\" id=\"term-{}\"><dt>{}</dt><dd>",
         escape(&entry.id),
-        entry.number,
-        escape(&entry.term)
+        numbered_title(entry.number, &entry.term, lang)
     );
     inlines_html(&entry.definition, out);
     if let Some(figure) = &entry.figure {
@@ -267,13 +517,12 @@ fn glossary_entry_html(entry: &GlossaryEntry, out: &mut String) {
     out.push_str("</dd></div>\n");
 }
 
-fn case_html(case: &Case, out: &mut String) {
+fn case_html(case: &Case, lang: Lang, out: &mut String) {
     let _ = write!(
         out,
-        "<article class=\"case\" id=\"{}\"><p><span class=\"lead\">{}.{}：</span>",
+        "<article class=\"case\" id=\"{}\"><p><span class=\"lead\">{}</span>",
         escape(&case.id),
-        case.number,
-        escape(&case.title)
+        numbered_title(case.number, &case.title, lang)
     );
     inlines_html(&case.body, out);
     out.push_str("</p>");

@@ -1,0 +1,254 @@
+//! Ruled tables. A table spans the measure; its type is 14 pt, or 12 pt when 14 pt
+//! does not fit. Rows are pieces of their own so the flow can break between them
+//! and repeat the header row on the next page.
+
+use crate::model::{self, Table};
+
+use super::text::{self, Align, Style};
+use super::{BLOCK_WIDTH, Builder, EM_DESCENT, GridLine, LINE_PITCH, PieceKind, Role, Rule};
+use crate::render::pdf::fonts::Face;
+
+/// Sizes to try, largest first (四号, 小四).
+const SIZES: [f32; 2] = [14.0, 12.0];
+/// Space between a cell's rules and its text.
+const PAD_X: f32 = 4.0;
+/// Line pitch inside a cell, per pt of type size.
+const CELL_LEADING: f32 = 1.4;
+const INNER_RULE: f32 = 0.5;
+const FRAME_RULE: f32 = 1.0;
+
+/// One row, positioned relative to the left of the text block and the row's top.
+#[derive(Debug, Clone)]
+pub(super) struct RowBox {
+    pub header: bool,
+    pub height: f32,
+    pub lines: Vec<CellLine>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct CellLine {
+    pub line: GridLine,
+    /// From the top of the row.
+    pub baseline: f32,
+}
+
+pub(super) fn table(b: &mut Builder, t: &Table) {
+    let unit_style = Style {
+        face: Face::Fang,
+        size: SIZES[0],
+    };
+    let title_style = Style {
+        face: Face::Hei,
+        size: super::BODY_SIZE,
+    };
+    if let Some(title) = &t.title {
+        let runs = [(title.clone(), title_style)];
+        b.lines(
+            Role::TableTitle,
+            &t.span,
+            &runs,
+            0.0,
+            Align::Center,
+            true,
+            None,
+        );
+    }
+    if let Some(unit) = &t.unit {
+        let runs = [(unit.clone(), unit_style)];
+        b.lines(
+            Role::TableUnit,
+            &t.span,
+            &runs,
+            0.0,
+            Align::Right,
+            true,
+            None,
+        );
+    }
+
+    let rows: Vec<(&[model::Cell], bool)> = std::iter::once((t.header.as_slice(), true))
+        .filter(|(h, _)| !h.is_empty())
+        .chain(t.rows.iter().map(|r| (r.as_slice(), false)))
+        .collect();
+    let columns = rows.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
+    if columns > 0 {
+        let (size, widths) = column_widths(b, t, &rows, columns);
+        let count = rows.len();
+        for (i, (cells, header)) in rows.iter().enumerate() {
+            let row = row_box(b, t, cells, *header, size, &widths, i == 0, i + 1 == count);
+            // The header stays with the first body row; the last row with the caption.
+            let keep = *header || (i + 1 == count && t.caption.is_some());
+            b.push(PieceKind::Row(row), keep);
+        }
+    }
+
+    if let Some(caption) = &t.caption {
+        let runs = [(caption.clone(), unit_style)];
+        b.lines(
+            Role::Caption,
+            &t.span,
+            &runs,
+            0.0,
+            Align::Center,
+            false,
+            None,
+        );
+    }
+    // Air between a caption and whatever follows (often the next table's unit).
+    b.blank(false);
+}
+
+fn cell_style(header: bool, size: f32) -> Style {
+    Style {
+        face: if header { Face::Hei } else { Face::Fang },
+        size,
+    }
+}
+
+/// The explicit lines of a cell ("知识产权\n案件"); blank ones collapse.
+fn cell_segments(cell: &model::Cell) -> impl Iterator<Item = &str> {
+    cell.text
+        .split('\n')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Picks the largest type size at which every column gets its natural width, and
+/// shares what is left of the measure out equally. If even the smallest size is
+/// too wide, columns shrink in proportion and their cells wrap.
+fn column_widths(
+    b: &mut Builder,
+    t: &Table,
+    rows: &[(&[model::Cell], bool)],
+    columns: usize,
+) -> (f32, Vec<f32>) {
+    for &size in &SIZES {
+        let mut natural = vec![0.0f32; columns];
+        for (cells, header) in rows {
+            for (c, cell) in cells.iter().enumerate() {
+                for segment in cell_segments(cell) {
+                    let atoms =
+                        b.shape(&[(segment.to_string(), cell_style(*header, size))], &t.span);
+                    let width: f32 = atoms.iter().map(|a| a.width).sum();
+                    natural[c] = natural[c].max(width + 2.0 * PAD_X);
+                }
+            }
+        }
+        let total: f32 = natural.iter().sum();
+        if total <= BLOCK_WIDTH || size == SIZES[SIZES.len() - 1] {
+            let widths = if total <= BLOCK_WIDTH {
+                let extra = (BLOCK_WIDTH - total) / columns as f32;
+                natural.iter().map(|w| w + extra).collect()
+            } else {
+                natural.iter().map(|w| w * BLOCK_WIDTH / total).collect()
+            };
+            return (size, widths);
+        }
+    }
+    unreachable!("the last size always returns")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn row_box(
+    b: &mut Builder,
+    t: &Table,
+    cells: &[model::Cell],
+    header: bool,
+    size: f32,
+    widths: &[f32],
+    first: bool,
+    last: bool,
+) -> RowBox {
+    let leading = size * CELL_LEADING;
+    let style = cell_style(header, size);
+    let mut columns = Vec::new();
+    let mut x = 0.0;
+    for (c, width) in widths.iter().enumerate() {
+        let inner = width - 2.0 * PAD_X;
+        let mut set_lines = Vec::new();
+        if let Some(cell) = cells.get(c) {
+            let align = match (header, cell.align) {
+                (true, _) | (_, model::Align::Center) => Align::Center,
+                (_, model::Align::Left) => Align::Left,
+                (_, model::Align::Right) => Align::Right,
+            };
+            for segment in cell_segments(cell) {
+                let atoms = b.shape(&[(segment.to_string(), style)], &t.span);
+                set_lines.extend(text::compose(&atoms, 0.0, inner, align));
+            }
+        }
+        columns.push((x + PAD_X, inner, set_lines));
+        x += width;
+    }
+    let most = columns.iter().map(|(_, _, l)| l.len()).max().unwrap_or(0);
+    let height = (most as f32 * leading + (LINE_PITCH - leading)).max(LINE_PITCH);
+
+    let mut lines = Vec::new();
+    for (offset, inner, set_lines) in columns {
+        // Centre the cell's lines vertically in the row.
+        let top = (height - set_lines.len() as f32 * leading) / 2.0;
+        let count = set_lines.len();
+        for (i, set) in set_lines.into_iter().enumerate() {
+            let baseline =
+                top + i as f32 * leading + (leading - size) / 2.0 + (1.0 - EM_DESCENT) * size;
+            let line = GridLine {
+                role: Role::TableCell,
+                span: t.span.clone(),
+                set,
+                offset,
+                measure: inner,
+                size,
+                first: i == 0,
+                last: i + 1 == count,
+                outline: None,
+            };
+            lines.push(CellLine { line, baseline });
+        }
+    }
+
+    let rule = |x1, y1, x2, y2, width| Rule {
+        x1,
+        y1,
+        x2,
+        y2,
+        width,
+    };
+    let mut rules = vec![
+        rule(
+            0.0,
+            0.0,
+            BLOCK_WIDTH,
+            0.0,
+            if first || header {
+                FRAME_RULE
+            } else {
+                INNER_RULE
+            },
+        ),
+        rule(
+            0.0,
+            height,
+            BLOCK_WIDTH,
+            height,
+            if last || header {
+                FRAME_RULE
+            } else {
+                INNER_RULE
+            },
+        ),
+    ];
+    let mut x = 0.0;
+    for (c, width) in widths.iter().enumerate() {
+        let edge = if c == 0 { FRAME_RULE } else { INNER_RULE };
+        rules.push(rule(x, 0.0, x, height, edge));
+        x += width;
+    }
+    rules.push(rule(BLOCK_WIDTH, 0.0, BLOCK_WIDTH, height, FRAME_RULE));
+    RowBox {
+        header,
+        height,
+        lines,
+        rules,
+    }
+}

@@ -1,0 +1,444 @@
+//! Chinese line composition: characters become fixed cells, break opportunities
+//! come from UAX #14 corrected by the clreq rules, and lines are filled greedily,
+//! justified to the measure, with a line-end mark allowed to hang.
+
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+use super::super::fonts::{Face, Metrics};
+use super::CELL_RATIO;
+
+/// Marks that may not start a line (clreq 行首禁则).
+pub const NO_START: &str = "，。、；：？！）》」』〕】〉］｝”’%‰℃·,.;:?!)]}";
+/// Marks that may not end a line (clreq 行尾禁则).
+pub const NO_END: &str = "（《「『〔【〈［｛“‘([{";
+/// Marks allowed to hang past the measure rather than force a push-out.
+const HANGING: &str = "，。、；：？！";
+
+/// Type face and size of a run of text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Style {
+    pub face: Face,
+    pub size: f32,
+}
+
+/// One character, resolved to a glyph and a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Atom {
+    pub ch: char,
+    /// The face that actually draws it (may be the fallback).
+    pub face: Face,
+    pub size: f32,
+    pub gid: u16,
+    /// Width of the character's cell in pt: one grid cell for full-width
+    /// characters, the glyph's own advance for Latin letters and digits.
+    pub width: f32,
+    /// Where the glyph's origin sits inside its cell; non-zero when a font draws
+    /// a Chinese mark (“ ” —) narrower than the cell it must fill.
+    pub ink_dx: f32,
+    pub full_width: bool,
+}
+
+impl Atom {
+    fn is_space(&self) -> bool {
+        self.ch.is_whitespace()
+    }
+}
+
+/// Characters a face lacks, found while shaping; the caller attaches a source span.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Set in the fallback face instead.
+    pub fell_back: Vec<(Face, char)>,
+    /// Covered by no bundled face.
+    pub uncovered: Vec<char>,
+}
+
+/// Resolves every character of `runs` to a glyph, falling back per character to
+/// 宋体 when the run's face lacks it. Soft line breaks in the source are not
+/// expected here: the resolver has already removed them.
+pub fn shape(
+    runs: &[(String, Style)],
+    metrics: &dyn Metrics,
+    coverage: &mut Coverage,
+) -> Vec<Atom> {
+    let mut atoms = Vec::new();
+    for (text, style) in runs {
+        for ch in text.chars() {
+            if ch == '\n' || ch == '\r' {
+                continue;
+            }
+            let (face, glyph) = match metrics.glyph(style.face, ch) {
+                Some(g) => (style.face, g),
+                None => match metrics.glyph(Face::Song, ch) {
+                    Some(g) => {
+                        coverage.fell_back.push((style.face, ch));
+                        (Face::Song, g)
+                    }
+                    None => {
+                        coverage.uncovered.push(ch);
+                        continue;
+                    }
+                },
+            };
+            let advance = glyph.advance * style.size;
+            let full_width = is_full_width(ch);
+            let (width, ink_dx) = if full_width {
+                let cell = style.size * CELL_RATIO;
+                (cell, ink_offset(ch, cell, advance))
+            } else {
+                (advance, 0.0)
+            };
+            atoms.push(Atom {
+                ch,
+                face,
+                size: style.size,
+                gid: glyph.gid,
+                width,
+                ink_dx,
+                full_width,
+            });
+        }
+    }
+    atoms
+}
+
+/// Whether `ch` takes a full grid cell. East Asian wide characters do; so do the
+/// quotes, dashes and ellipsis, which Unicode calls ambiguous but Chinese text
+/// always sets full-width.
+pub fn is_full_width(ch: char) -> bool {
+    matches!(ch as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE10..=0xFE19
+        | 0xFE30..=0xFE6F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+        || "“”‘’—…·―".contains(ch)
+}
+
+/// Places a glyph narrower (or wider) than its cell: opening quotes hug the text
+/// after them, closing quotes the text before, everything else is centred.
+fn ink_offset(ch: char, cell: f32, advance: f32) -> f32 {
+    if advance >= cell {
+        return (cell - advance) / 2.0;
+    }
+    match ch {
+        '“' | '‘' => cell - advance,
+        '”' | '’' => 0.0,
+        _ => (cell - advance) / 2.0,
+    }
+}
+
+/// `result[i]` says whether a line may break before atom `i` (`0 < i <= n`;
+/// `result[0]` and `result[n]` are true for convenience).
+pub fn break_opportunities(atoms: &[Atom]) -> Vec<bool> {
+    let n = atoms.len();
+    let text: String = atoms.iter().map(|a| a.ch).collect();
+    let mut byte_to_atom = vec![0usize; text.len() + 1];
+    for (i, (b, _)) in text.char_indices().enumerate() {
+        byte_to_atom[b] = i;
+    }
+    byte_to_atom[text.len()] = n;
+
+    let mut allowed = vec![false; n + 1];
+    for (b, op) in linebreaks(&text) {
+        if matches!(op, BreakOpportunity::Allowed | BreakOpportunity::Mandatory) {
+            allowed[byte_to_atom[b]] = true;
+        }
+    }
+    for i in 1..n {
+        let (before, after) = (atoms[i - 1].ch, atoms[i].ch);
+        // UAX #14 glues quotation marks to both neighbours; Chinese breaks before
+        // an opening quote and after a closing one like before and after any hanzi.
+        // The same goes for an ellipsis, which UAX #14 will not let start a line.
+        if matches!(after, '“' | '‘' | '…') || matches!(before, '”' | '’') {
+            allowed[i] = true;
+        }
+        if NO_START.contains(after)
+            || NO_END.contains(before)
+            || (before == after && matches!(before, '—' | '…'))
+            // A number or Latin word keeps the unit that follows it: 2659亿, 5个.
+            || (is_alnum(before) && atoms[i].full_width && is_ideograph(after))
+            // Never break inside a run of Latin letters, digits and their marks.
+            || (is_alnum_part(before) && is_alnum_part(after))
+        {
+            allowed[i] = false;
+        }
+    }
+    allowed[0] = true;
+    allowed[n] = true;
+    allowed
+}
+
+fn is_alnum(ch: char) -> bool {
+    ch.is_ascii_alphanumeric() || matches!(ch, '%' | '‰')
+}
+
+fn is_alnum_part(ch: char) -> bool {
+    ch.is_ascii_alphanumeric() || matches!(ch, '%' | '‰' | '.' | '+' | '-' | '/' | ':' | ',')
+}
+
+fn is_ideograph(ch: char) -> bool {
+    matches!(ch as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
+}
+
+/// How a composed line is aligned within its measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Body text: every line but the last justified to the measure.
+    Justify,
+    Left,
+    Center,
+    Right,
+}
+
+/// A line of atoms with their x positions, relative to the start of the measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetLine {
+    pub atoms: Vec<(Atom, f32)>,
+    /// Stretched to exactly fill the measure.
+    pub justified: bool,
+    /// Its last mark stands past the measure.
+    pub hanging: bool,
+    /// From the start of the measure to the end of the last atom that does
+    /// not hang: the measure itself for a justified line.
+    pub width: f32,
+}
+
+/// Breaks `atoms` into lines of `measure` pt, the first indented by `indent`.
+/// Where the next line would start with a forbidden mark, a single line-end mark
+/// hangs into the margin if it may; otherwise characters are pushed out to the
+/// next line and the remaining ones spread apart.
+pub fn compose(atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<SetLine> {
+    const EPS: f32 = 0.01;
+    let breaks = break_opportunities(atoms);
+    let n = atoms.len();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    while start < n {
+        while start < n && atoms[start].is_space() {
+            start += 1;
+        }
+        if start == n {
+            break;
+        }
+        let offset = if lines.is_empty() { indent } else { 0.0 };
+        let avail = measure - offset;
+        let mut width = 0.0;
+        let mut k = start;
+        while k < n && width + atoms[k].width <= avail + EPS {
+            width += atoms[k].width;
+            k += 1;
+        }
+        // Spaces at the end of a line take no room.
+        while k < n && atoms[k].is_space() {
+            k += 1;
+        }
+        let (end, hanging) = if k == n || breaks[k] {
+            (k, false)
+        } else if HANGING.contains(atoms[k].ch) && breaks[k + 1] {
+            (k + 1, true)
+        } else if let Some(b) = (start + 1..k).rev().find(|&b| breaks[b]) {
+            (b, false)
+        } else {
+            // No legal break at all (an overlong Latin run): cut where it overflows.
+            (k.max(start + 1), false)
+        };
+        let last = end == n;
+        lines.push(set_line(
+            &atoms[start..end],
+            offset,
+            avail,
+            hanging,
+            align,
+            last,
+        ));
+        start = end;
+    }
+    lines
+}
+
+fn set_line(
+    atoms: &[Atom],
+    offset: f32,
+    avail: f32,
+    hanging: bool,
+    align: Align,
+    last: bool,
+) -> SetLine {
+    let mut body_len = atoms.len() - usize::from(hanging);
+    while body_len > 0 && atoms[body_len - 1].is_space() {
+        body_len -= 1;
+    }
+    let body = &atoms[..body_len];
+    let natural: f32 = body.iter().map(|a| a.width).sum();
+    let slack = avail - natural;
+
+    // Only gaps next to a Chinese character or a space stretch, so that Latin
+    // words and numbers keep their own letter spacing.
+    let stretchable: Vec<bool> = body
+        .windows(2)
+        .map(|w| w[0].full_width || w[1].full_width || w[0].is_space() || w[1].is_space())
+        .collect();
+    let gaps = stretchable.iter().filter(|&&s| s).count();
+    let justify = align == Align::Justify && !last && gaps > 0 && slack >= -0.01;
+    let per_gap = if justify {
+        slack.max(0.0) / gaps as f32
+    } else {
+        0.0
+    };
+
+    let start_x = offset
+        + match align {
+            Align::Justify | Align::Left => 0.0,
+            Align::Center => (slack / 2.0).max(0.0),
+            Align::Right => slack.max(0.0),
+        };
+    let mut x = start_x;
+    let mut placed = Vec::with_capacity(atoms.len());
+    for (i, atom) in atoms.iter().enumerate() {
+        placed.push((atom.clone(), x));
+        x += atom.width;
+        if i < stretchable.len() && stretchable[i] {
+            x += per_gap;
+        }
+    }
+    let width = match placed[..body_len].last() {
+        Some((atom, x)) => x + atom.width,
+        None => start_x,
+    };
+    SetLine {
+        atoms: placed,
+        justified: justify,
+        hanging,
+        width,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::render::pdf::fonts::GlyphMetrics;
+
+    /// Every character is a 1-em glyph except ASCII, which is half an em:
+    /// close enough to the real faces to exercise every rule. Like FandolFang,
+    /// it lacks 堃 except in the fallback face; no face has ☃.
+    pub struct GridFont;
+
+    impl Metrics for GridFont {
+        fn glyph(&self, face: Face, ch: char) -> Option<GlyphMetrics> {
+            if ch == '☃' || (ch == '堃' && face != Face::Song) {
+                return None;
+            }
+            let advance = if ch.is_ascii() { 0.5 } else { 1.0 };
+            Some(GlyphMetrics { gid: 1, advance })
+        }
+    }
+
+    pub const BODY: Style = Style {
+        face: Face::Fang,
+        size: 16.0,
+    };
+
+    fn atoms(text: &str) -> Vec<Atom> {
+        shape(
+            &[(text.to_string(), BODY)],
+            &GridFont,
+            &mut Coverage::default(),
+        )
+    }
+
+    fn cell() -> f32 {
+        16.0 * CELL_RATIO
+    }
+
+    fn lines_of(text: &str, chars: usize) -> Vec<String> {
+        let a = atoms(text);
+        compose(&a, 0.0, cell() * chars as f32, Align::Justify)
+            .iter()
+            .map(|l| l.atoms.iter().map(|(a, _)| a.ch).collect())
+            .collect()
+    }
+
+    #[test]
+    fn never_starts_a_line_with_a_closing_mark() {
+        // The comma would start line 2: it hangs instead.
+        let lines = lines_of("一二三四五，六七八", 5);
+        assert_eq!(lines, ["一二三四五，", "六七八"]);
+        // Two marks cannot both hang: the last hanzi is pushed out with them.
+        let lines = lines_of("一二三四五。”六七八", 5);
+        assert_eq!(lines, ["一二三四", "五。”六七", "八"]);
+    }
+
+    #[test]
+    fn never_ends_a_line_with_an_opening_mark() {
+        let lines = lines_of("一二三四“五六”七八", 5);
+        assert_eq!(lines, ["一二三四", "“五六”七", "八"]);
+        let lines = lines_of("一二三四《五六》", 5);
+        assert_eq!(lines[0], "一二三四");
+    }
+
+    #[test]
+    fn breaks_around_quotes_like_around_hanzi() {
+        // UAX #14 alone would glue “ to 三 and refuse to break before it.
+        let lines = lines_of("一二三“四五六七”八九", 3);
+        assert_eq!(lines, ["一二三", "“四五", "六七”", "八九"]);
+    }
+
+    #[test]
+    fn keeps_dashes_ellipses_and_numbers_whole() {
+        let lines = lines_of("一二三四——五六", 5);
+        assert_eq!(lines, ["一二三四", "——五六"]);
+        let lines = lines_of("一二三四……五六", 5);
+        assert_eq!(lines, ["一二三四", "……五六"]);
+        // 100344 is three cells wide: it moves whole, unit included.
+        let lines = lines_of("收案共100344件", 5);
+        assert_eq!(lines, ["收案共", "100344件"]);
+        let lines = lines_of("上升了10.2%，", 5);
+        assert_eq!(lines, ["上升了", "10.2%，"]);
+        let lines = lines_of("金额达2659亿元", 6);
+        assert_eq!(lines, ["金额达", "2659亿元"]);
+        let lines = lines_of("刷宝App案件", 4);
+        assert_eq!(lines, ["刷宝", "App案件"]);
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_exactly() {
+        let measure = cell() * 9.0;
+        let a = atoms(
+            "全年共收案100344件，同比上升10.2%；结案105890件，同比上升16.3%；未结案26025件，同比下降17.6%；结收比105.5%。",
+        );
+        let lines = compose(&a, cell() * 2.0, measure, Align::Justify);
+        assert!(lines.len() > 2);
+        for (i, line) in lines.iter().enumerate() {
+            let last = i == lines.len() - 1;
+            assert_eq!(line.justified, !last, "line {i}");
+            let body_end = line.atoms.len() - usize::from(line.hanging);
+            let (a, x) = &line.atoms[body_end - 1];
+            let right = x + a.width;
+            if !last {
+                assert!((right - measure).abs() < 1e-3, "line {i} ends at {right}");
+            }
+        }
+        // The indent is kept on the first line only.
+        assert!((lines[0].atoms[0].1 - cell() * 2.0).abs() < 1e-3);
+        assert!(lines[1].atoms[0].1.abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_missing_glyph_falls_back_or_is_reported() {
+        let mut coverage = Coverage::default();
+        let a = shape(&[("雪堃☃".to_string(), BODY)], &GridFont, &mut coverage);
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[1].face, Face::Song);
+        assert_eq!(coverage.fell_back, [(Face::Fang, '堃')]);
+        assert_eq!(coverage.uncovered, ['☃']);
+    }
+}
