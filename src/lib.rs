@@ -114,10 +114,12 @@ pub fn check(project: &Project) -> Checked {
             };
         }
     };
+    let source_problems = check::sources(&sources);
     let caseload_text = sources.text(Path::new(source::CASELOAD));
     let figures = match figures::compute(&sources.caseload, sources.manifest.year, caseload_text) {
         Ok(figures) => figures,
         Err(mut problems) => {
+            problems.extend(source_problems);
             check::sort(&mut problems);
             return Checked {
                 sources: Some(sources),
@@ -127,6 +129,7 @@ pub fn check(project: &Project) -> Checked {
         }
     };
     let (report, mut problems) = resolve::resolve(&sources, &figures);
+    problems.extend(source_problems);
     problems.extend(check::check(&sources, &figures, &report));
     check::sort(&mut problems);
     Checked {
