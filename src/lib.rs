@@ -14,10 +14,13 @@
 //! ```
 
 pub mod check;
+pub mod diff;
 pub mod figures;
+pub mod fmt;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod rollover;
 pub mod site;
 pub mod source;
 
