@@ -14,10 +14,13 @@
 //! ```
 
 pub mod check;
+pub mod diff;
 pub mod figures;
+pub mod fmt;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod rollover;
 pub mod site;
 pub mod source;
 
@@ -126,10 +129,12 @@ pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
             };
         }
     };
+    let source_problems = check::sources(&sources);
     let caseload_text = sources.text(Path::new(source::CASELOAD));
     let figures = match figures::compute(&sources.caseload, sources.manifest.year, caseload_text) {
         Ok(figures) => figures,
         Err(mut problems) => {
+            problems.extend(source_problems);
             check::sort(&mut problems);
             return Checked {
                 sources: Some(sources),
@@ -145,6 +150,7 @@ pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
         reports.push(report);
         problems.extend(found);
     }
+    problems.extend(source_problems);
     problems.extend(check::check(&sources, &figures, &reports, options.strict));
     check::sort(&mut problems);
     Checked {

@@ -1,11 +1,12 @@
 //! The `nianbao` command: parses arguments, calls the library, maps outcomes to exit codes
-//! (0 ok, 1 problems in the report, 2 usage or environment).
+//! (0 ok, 1 problems in the report or changes found, 2 usage or environment).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use nianbao::diff::{self, version};
 use nianbao::{BuildError, CheckOptions, Project};
 
 #[derive(Parser)]
@@ -39,6 +40,45 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Compare two versions: each a report folder or a git revision (HEAD~1, a tag, a branch).
+    /// Exit status as diff(1): 0 no changes, 1 changes, 2 trouble.
+    Diff {
+        old: String,
+        new: String,
+        /// Also write a self-contained HTML redline here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The report folder in the working tree, whose path a git revision is read at.
+        #[arg(long, default_value = "report")]
+        report: PathBuf,
+    },
+    /// Roll the report over to YEAR: this year's figures become the comparison year,
+    /// YEAR's are left empty, and every section is marked as a draft.
+    New {
+        year: i32,
+        /// The report folder to roll over, in place unless --to is given.
+        #[arg(default_value = "report")]
+        report_dir: PathBuf,
+        /// Write the new report into this new folder instead.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Rewrite the Markdown prose to one sentence per line; the output does not change.
+    Fmt {
+        /// The report folder.
+        #[arg(default_value = "report")]
+        report_dir: PathBuf,
+        /// Change nothing; exit 1 if a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
+    /// The external diff `git diff` calls for report files (see README: diff.nianbao.command).
+    #[command(hide = true)]
+    GitDiff {
+        /// path old-file old-hex old-mode new-file new-hex new-mode, as git passes them.
+        #[arg(num_args = 1..)]
+        args: Vec<String>,
+    },
 }
 
 const EXIT_PROBLEMS: u8 = 1;
@@ -68,6 +108,19 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Diff {
+            old,
+            new,
+            output,
+            report,
+        } => diff(&old, &new, output.as_deref(), &report),
+        Command::New {
+            year,
+            report_dir,
+            to,
+        } => new_year(year, &report_dir, to.as_deref()),
+        Command::Fmt { report_dir, check } => fmt(&report_dir, check),
+        Command::GitDiff { args } => git_diff(&args),
         Command::Check { report_dir, strict } => {
             if !report_dir.is_dir() {
                 eprintln!("error: {} is not a folder", report_dir.display());
@@ -80,6 +133,105 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+    }
+}
+
+fn diff(old: &str, new: &str, output: Option<&Path>, report: &Path) -> ExitCode {
+    let compared = version::open(old, report).and_then(|old_version| {
+        let new_version = version::open(new, report)?;
+        diff::compare(&old_version, &new_version)
+    });
+    let report_diff = match compared {
+        Ok(d) => d,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_ENVIRONMENT);
+        }
+    };
+    print!("{}", report_diff.summary());
+    if let Some(path) = output
+        && let Err(e) = std::fs::write(path, report_diff.to_html())
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return ExitCode::from(EXIT_ENVIRONMENT);
+    }
+    if report_diff.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_PROBLEMS)
+    }
+}
+
+fn new_year(year: i32, report_dir: &Path, to: Option<&Path>) -> ExitCode {
+    match nianbao::rollover::new_year(report_dir, year, to) {
+        Ok(rolled) => {
+            let dir = rolled.report_dir.display();
+            eprintln!(
+                "{dir} now covers {year}, compared with {}: data/caseload.yaml has {year}'s figures empty, and {} section(s) are marked as drafts",
+                rolled.from_year,
+                rolled.drafts.len()
+            );
+            if to.is_none() {
+                eprintln!(
+                    "the {} report stays in git history; tag it if you have not: git tag report-{} HEAD",
+                    rolled.from_year, rolled.from_year
+                );
+            }
+            eprintln!(
+                "next: `nianbao check {dir}` lists every figure to fill in and every section to rewrite"
+            );
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ENVIRONMENT)
+        }
+    }
+}
+
+fn fmt(report_dir: &Path, check: bool) -> ExitCode {
+    let result = if check {
+        nianbao::fmt::unformatted(report_dir)
+    } else {
+        nianbao::fmt::fmt(report_dir)
+    };
+    match result {
+        Ok(files) => {
+            let verb = if check { "not formatted" } else { "formatted" };
+            for file in &files {
+                eprintln!("{verb}: {}", report_dir.join(file).display());
+            }
+            if check && !files.is_empty() {
+                ExitCode::from(EXIT_PROBLEMS)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", report_dir.display());
+            ExitCode::from(EXIT_ENVIRONMENT)
+        }
+    }
+}
+
+/// As git's external diff: print the comparison, and exit 0 on changes (git stops on
+/// any other status).
+fn git_diff(args: &[String]) -> ExitCode {
+    let [path, old_file, _, _, new_file, ..] = args else {
+        eprintln!("error: git-diff takes the arguments git passes to an external diff");
+        return ExitCode::from(EXIT_ENVIRONMENT);
+    };
+    let compared = version::from_git_driver(path, Path::new(old_file), Path::new(new_file))
+        .and_then(|(old, new)| diff::compare(&old, &new));
+    match compared {
+        Ok(report_diff) => {
+            print!("{}", report_diff.summary());
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("nianbao: {message}");
+            ExitCode::from(EXIT_ENVIRONMENT)
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Properties of the Chinese line breaker, on generated text: every character placed
 //! exactly once, no forbidden line start or end, no line wider than the measure.
 
-use nianbao::render::pdf::layout::text::{Align, Atom, Coverage, NO_END, NO_START, Style, compose, shape};
+use nianbao::render::pdf::layout::text::{
+    Align, Atom, Coverage, NO_END, NO_START, Style, compose, shape,
+};
 use nianbao::render::pdf::{Face, GlyphMetrics, Metrics};
 use proptest::prelude::*;
 
@@ -36,8 +38,15 @@ fn paragraph() -> impl Strategy<Value = String> {
 }
 
 fn atoms(text: &str) -> Vec<Atom> {
-    let style = Style { face: Face::Fang, size: 16.0 };
-    shape(&[(text.to_string(), style)], &FakeMetrics, &mut Coverage::default())
+    let style = Style {
+        face: Face::Fang,
+        size: 16.0,
+    };
+    shape(
+        &[(text.to_string(), style)],
+        &FakeMetrics,
+        &mut Coverage::default(),
+    )
 }
 
 proptest! {

@@ -196,6 +196,73 @@ fn clip<'a>(
     (before, after)
 }
 
+/// How a prose file marked as a draft begins its marker line: `nianbao new` writes
+/// `<!-- draft: not yet rewritten for 2024; … -->` at the top of every section, and
+/// the author deletes the line once the section is rewritten. Being an HTML comment,
+/// the marker never reaches the output.
+pub const DRAFT_MARKER: &str = "<!-- draft";
+
+/// The checks that need only the sources, so that they run even when the figures
+/// cannot be computed (after `nianbao new`, with the new year's figures still empty).
+pub fn sources(sources: &Sources) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    check_drafts(sources, &mut problems);
+    check_occasion_date(sources, &mut problems);
+    problems
+}
+
+/// Every Markdown file still carrying the draft marker is a section not yet rewritten.
+fn check_drafts(sources: &Sources, problems: &mut Vec<Diagnostic>) {
+    let year = sources.manifest.year;
+    for (file, text) in &sources.files {
+        if file.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim_start().starts_with(DRAFT_MARKER) {
+                problems.push(
+                    Diagnostic::warning(
+                        Location::new(file, offset + line.len() - line.trim_start().len()),
+                        format!("section not yet rewritten for {year}"),
+                    )
+                    .with_length(line.trim_end().len())
+                    .with_hint(format!(
+                        "rewrite the section for {year}, then delete this line"
+                    )),
+                );
+            }
+            offset += line.len();
+        }
+    }
+}
+
+/// A report is delivered early in the year after the one it covers; a date in another
+/// year is most likely last year's occasion, left over by `nianbao new`.
+fn check_occasion_date(sources: &Sources, problems: &mut Vec<Diagnostic>) {
+    let manifest = &sources.manifest;
+    let expected = manifest.year + 1;
+    let date = &manifest.occasion.date;
+    if date.starts_with(&expected.to_string()) {
+        return;
+    }
+    let text = sources.text(Path::new(source::MANIFEST));
+    let offset = source::locate_key(text, &["occasion", "date"]).unwrap_or(0);
+    problems.push(
+        Diagnostic::warning(
+            Location::new(Path::new(source::MANIFEST), offset),
+            format!(
+                "the report covers {} but is delivered on {date}, not in {expected}",
+                manifest.year
+            ),
+        )
+        .with_length(date.len())
+        .with_hint(format!(
+            "set `occasion.date` and the occasion `lines` to the {expected} session"
+        )),
+    );
+}
+
 /// The checks that need the resolved reports: every problem, not just the first.
 /// `strict` makes untranslated and stale translations errors rather than warnings.
 pub fn check(

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use super::{Diagnostic, Location, Severity};
+use crate::resolve::is_wide;
 use crate::source::{AnnexContent, Edition, Sources};
 
 /// A block of a Markdown file: consecutive non-blank lines.
@@ -30,13 +31,19 @@ pub struct Segment {
 }
 
 /// Hash of a block's text, as its translation's marker names it: the first 8 hex digits
-/// of SHA-256 over the block's lines, trimmed and joined with `\n`.
+/// of SHA-256 over the block's lines joined as the renderer joins them (no space beside
+/// a Chinese character, one space between Latin words). Re-wrapping a block's lines
+/// (`nianbao fmt`) therefore leaves its hash, and its translation, current.
 pub fn block_hash<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
-    let joined = lines
-        .into_iter()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut joined = String::new();
+    for line in lines.into_iter().map(str::trim).filter(|l| !l.is_empty()) {
+        if let (Some(before), Some(after)) = (joined.chars().last(), line.chars().next())
+            && !(is_wide(before) || is_wide(after))
+        {
+            joined.push(' ');
+        }
+        joined.push_str(line);
+    }
     let digest = Sha256::digest(joined.as_bytes());
     digest.iter().take(4).map(|b| format!("{b:02x}")).collect()
 }
@@ -328,8 +335,13 @@ mod tests {
     }
 
     #[test]
-    fn the_hash_ignores_indentation_and_trailing_space() {
-        assert_eq!(block_hash(["  a ", "b"]), block_hash(["a", "b"]));
+    fn the_hash_follows_the_rendered_text_not_the_line_breaks() {
+        assert_eq!(block_hash(["  a ", "b"]), block_hash(["a b"]));
+        assert_eq!(
+            block_hash(["段落。", "下一句。"]),
+            block_hash(["段落。下一句。"])
+        );
+        assert_ne!(block_hash(["段落。"]), block_hash(["段落！"]));
         assert_eq!(block_hash(["a"]).len(), 8);
     }
 }

@@ -142,44 +142,69 @@ pub fn compute(
 ) -> Result<Figures, Vec<Diagnostic>> {
     let previous_year = year - 1;
     let mut problems = Vec::new();
-    let mut missing = |keys: &[&str], what: String| {
-        let offset = source::locate_key(caseload_text, keys).unwrap_or(0);
+    // Each figure the report needs and does not have, at its own line: after
+    // `nianbao new` this is the list of figures still to fill in.
+    let mut missing = |keys: &[&str]| {
+        let offset = (1..=keys.len())
+            .rev()
+            .find_map(|n| source::locate_key(caseload_text, &keys[..n]))
+            .unwrap_or(0);
         problems.push(
-            Diagnostic::error(Location::new(Path::new(source::CASELOAD), offset), what)
-                .with_hint("the report compares its year with the year before: give both"),
+            Diagnostic::error(
+                Location::new(Path::new(source::CASELOAD), offset),
+                format!("`{}` is not filled in", keys.join(".")),
+            )
+            .with_hint(format!(
+                "write the published figure after `{}:`; the report compares {year} with {previous_year}",
+                keys.last().unwrap_or(&"")
+            )),
         );
     };
-    let mut year_of = |name: &str, by_year: &BTreeMap<i32, BTreeMap<String, u64>>| {
-        for y in [year, previous_year] {
-            if !by_year.contains_key(&y) {
-                missing(&[name], format!("`{name}` has no figures for {y}"));
+    let keys: Vec<&str> = caseload
+        .categories
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(["total"])
+        .collect();
+    for (name, by_year) in [
+        ("received", &caseload.received),
+        ("closed", &caseload.closed),
+    ] {
+        for y in [previous_year, year] {
+            let year_key = y.to_string();
+            for key in &keys {
+                if !by_year
+                    .get(&y)
+                    .is_some_and(|counts| counts.contains_key(*key))
+                {
+                    missing(&[name, &year_key, key]);
+                }
             }
         }
-    };
-    year_of("received", &caseload.received);
-    year_of("closed", &caseload.closed);
-    for (name, present) in [
-        ("pending", caseload.pending.contains_key(&year)),
+    }
+    let year_key = year.to_string();
+    let previous_key = previous_year.to_string();
+    if !caseload.pending.contains_key(&year) {
+        missing(&["pending", &year_key]);
+    }
+    for (name, years) in [
         (
             "first_instance_acceptance_percent",
             caseload
                 .first_instance_acceptance_percent
-                .contains_key(&year)
-                && caseload
-                    .first_instance_acceptance_percent
-                    .contains_key(&previous_year),
+                .keys()
+                .copied()
+                .collect::<Vec<_>>(),
         ),
         (
             "closed_per_judge",
-            caseload.closed_per_judge.contains_key(&year)
-                && caseload.closed_per_judge.contains_key(&previous_year),
+            caseload.closed_per_judge.keys().copied().collect(),
         ),
     ] {
-        if !present {
-            missing(
-                &[name],
-                format!("`{name}` lacks the figure for {year} or {previous_year}"),
-            );
+        for (y, key) in [(previous_year, &previous_key), (year, &year_key)] {
+            if !years.contains(&y) {
+                missing(&[name, key]);
+            }
         }
     }
     if !problems.is_empty() {
@@ -274,8 +299,7 @@ mod tests {
     use super::*;
 
     fn caseload() -> Caseload {
-        let text = std::fs::read_to_string("report/data/caseload.yaml").unwrap();
-        serde_yaml::from_str(&text).unwrap()
+        source::load(Path::new("report")).unwrap().caseload
     }
 
     #[test]

@@ -189,9 +189,10 @@ pub struct FigureSource {
     pub image: Option<PathBuf>,
 }
 
-/// `data/caseload.yaml`: raw counts as published.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `data/caseload.yaml`: raw counts as published. A figure written with no value
+/// (`criminal:` after `nianbao new`) is not filled in yet and is absent here;
+/// `figures::compute` names each one the report needs.
+#[derive(Debug, Clone, Default)]
 pub struct Caseload {
     pub categories: Vec<Category>,
     /// Year → category id (and `total`) → count.
@@ -200,6 +201,40 @@ pub struct Caseload {
     pub pending: BTreeMap<i32, u64>,
     pub first_instance_acceptance_percent: BTreeMap<i32, f64>,
     pub closed_per_judge: BTreeMap<i32, u64>,
+}
+
+/// `data/caseload.yaml` as written: every figure may still be empty.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseloadText {
+    categories: Vec<Category>,
+    received: BTreeMap<i32, Option<BTreeMap<String, Option<u64>>>>,
+    closed: BTreeMap<i32, Option<BTreeMap<String, Option<u64>>>>,
+    pending: BTreeMap<i32, Option<u64>>,
+    first_instance_acceptance_percent: BTreeMap<i32, Option<f64>>,
+    closed_per_judge: BTreeMap<i32, Option<u64>>,
+}
+
+impl From<CaseloadText> for Caseload {
+    /// Drop the figures not filled in yet.
+    fn from(text: CaseloadText) -> Caseload {
+        fn filled<K: Ord, V>(map: BTreeMap<K, Option<V>>) -> BTreeMap<K, V> {
+            map.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
+        }
+        let by_year = |map: BTreeMap<i32, Option<BTreeMap<String, Option<u64>>>>| {
+            map.into_iter()
+                .map(|(year, counts)| (year, filled(counts.unwrap_or_default())))
+                .collect()
+        };
+        Caseload {
+            categories: text.categories,
+            received: by_year(text.received),
+            closed: by_year(text.closed),
+            pending: filled(text.pending),
+            first_instance_acceptance_percent: filled(text.first_instance_acceptance_percent),
+            closed_per_judge: filled(text.closed_per_judge),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -276,7 +311,8 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
 
     let caseload = loader
         .read(Path::new(CASELOAD), None)
-        .and_then(|_| loader.parse::<Caseload>(Path::new(CASELOAD)))
+        .and_then(|_| loader.parse::<CaseloadText>(Path::new(CASELOAD)))
+        .map(Caseload::from)
         .unwrap_or_default();
     let tables = loader
         .read(Path::new(TABLES), None)

@@ -163,7 +163,11 @@ pub fn break_opportunities(atoms: &[Atom]) -> Vec<bool> {
         // UAX #14 glues quotation marks to both neighbours; Chinese breaks before
         // an opening quote and after a closing one like before and after any hanzi.
         // The same goes for an ellipsis, which UAX #14 will not let start a line.
-        if matches!(after, '“' | '‘' | '…') || matches!(before, '”' | '’') {
+        // Full-width opening brackets too (UAX #14's LB30 keeps them to a preceding
+        // Latin letter or digit, which clreq does not).
+        if matches!(after, '“' | '‘' | '…' | '（' | '《' | '「' | '『' | '〔' | '【' | '〈' | '［' | '｛')
+            || matches!(before, '”' | '’')
+        {
             allowed[i] = true;
         }
         if NO_START.contains(after)
@@ -253,8 +257,15 @@ pub fn compose(atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<S
         } else if let Some(b) = (start + 1..k).rev().find(|&b| breaks[b]) {
             (b, false)
         } else {
-            // No legal break at all (an overlong Latin run): cut where it overflows.
-            (k.max(start + 1), false)
+            // No legal break at all (a Latin run longer than the line): cut where it
+            // overflows, moved back to where no mark is left stranded.
+            let cut = (start + 1..=k.max(start + 1))
+                .rev()
+                .find(|&c| {
+                    c == n || (!NO_START.contains(atoms[c].ch) && !NO_END.contains(atoms[c - 1].ch))
+                })
+                .unwrap_or(k.max(start + 1));
+            (cut, false)
         };
         let last = end == n;
         lines.push(set_line(
