@@ -165,8 +165,10 @@ pub fn break_opportunities(atoms: &[Atom]) -> Vec<bool> {
         // The same goes for an ellipsis, which UAX #14 will not let start a line.
         // Full-width opening brackets too (UAX #14's LB30 keeps them to a preceding
         // Latin letter or digit, which clreq does not).
-        if matches!(after, '“' | '‘' | '…' | '（' | '《' | '「' | '『' | '〔' | '【' | '〈' | '［' | '｛')
-            || matches!(before, '”' | '’')
+        if matches!(
+            after,
+            '“' | '‘' | '…' | '（' | '《' | '「' | '『' | '〔' | '【' | '〈' | '［' | '｛'
+        ) || matches!(before, '”' | '’')
         {
             allowed[i] = true;
         }
