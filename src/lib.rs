@@ -73,17 +73,19 @@ impl Checked {
 
     /// The problems as a person reads them, with file, line, column and source line.
     pub fn render_problems(&self, report_dir: &Path) -> String {
-        let files = self
-            .sources
-            .as_ref()
-            .map(|s| s.files.clone())
-            .unwrap_or_default();
-        let files = if files.is_empty() {
-            read_all_texts(report_dir, &self.problems)
-        } else {
-            files
-        };
-        check::render(&self.problems, report_dir, &files)
+        check::render(&self.problems, report_dir, &self.problem_files(report_dir))
+    }
+
+    /// The problems as JSON, for editors and other tools.
+    pub fn problems_json(&self, report_dir: &Path) -> String {
+        check::to_json(&self.problems, report_dir, &self.problem_files(report_dir))
+    }
+
+    fn problem_files(&self, report_dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+        match &self.sources {
+            Some(sources) if !sources.files.is_empty() => sources.files.clone(),
+            _ => read_all_texts(report_dir, &self.problems),
+        }
     }
 }
 

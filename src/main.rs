@@ -30,6 +30,9 @@ enum Command {
         /// The output folder; replaced whole, and only when the build succeeds.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
+        /// `human` (default) on standard error, or `json` on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Check the report and list every problem, writing nothing.
     Check {
@@ -39,6 +42,9 @@ enum Command {
         /// Treat untranslated blocks and stale translations as errors.
         #[arg(long)]
         strict: bool,
+        /// `human` (default) on standard error, or `json` on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Compare two versions: each a report folder or a git revision (HEAD~1, a tag, a branch).
     /// Exit status as diff(1): 0 no changes, 1 changes, 2 trouble.
@@ -81,23 +87,41 @@ enum Command {
     },
 }
 
+/// How problems are shown.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn show_problems(checked: &nianbao::Checked, report_dir: &Path, format: Format) {
+    match format {
+        Format::Human => eprint!("{}", checked.render_problems(report_dir)),
+        Format::Json => println!("{}", checked.problems_json(report_dir)),
+    }
+}
+
 const EXIT_PROBLEMS: u8 = 1;
 const EXIT_ENVIRONMENT: u8 = 2;
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { report_dir, out } => {
+        Command::Build {
+            report_dir,
+            out,
+            format,
+        } => {
             let project = Project::at(&report_dir);
             match nianbao::build(&project, &out) {
                 Ok(checked) => {
-                    if !checked.problems.is_empty() {
-                        eprint!("{}", checked.render_problems(&report_dir));
+                    if !checked.problems.is_empty() || format == Format::Json {
+                        show_problems(&checked, &report_dir, format);
                     }
                     eprintln!("built {}", out.display());
                     ExitCode::SUCCESS
                 }
                 Err(BuildError::Report(checked)) => {
-                    eprint!("{}", checked.render_problems(&report_dir));
+                    show_problems(&checked, &report_dir, format);
                     eprintln!("nothing written: {} is unchanged", out.display());
                     ExitCode::from(EXIT_PROBLEMS)
                 }
@@ -121,13 +145,17 @@ fn main() -> ExitCode {
         } => new_year(year, &report_dir, to.as_deref()),
         Command::Fmt { report_dir, check } => fmt(&report_dir, check),
         Command::GitDiff { args } => git_diff(&args),
-        Command::Check { report_dir, strict } => {
+        Command::Check {
+            report_dir,
+            strict,
+            format,
+        } => {
             if !report_dir.is_dir() {
                 eprintln!("error: {} is not a folder", report_dir.display());
                 return ExitCode::from(EXIT_ENVIRONMENT);
             }
             let checked = nianbao::check_with(&Project::at(&report_dir), CheckOptions { strict });
-            eprint!("{}", checked.render_problems(&report_dir));
+            show_problems(&checked, &report_dir, format);
             if checked.has_errors() {
                 ExitCode::from(EXIT_PROBLEMS)
             } else {

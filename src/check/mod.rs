@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use unicode_width::UnicodeWidthStr;
 
 use crate::figures::{Figures, RoundingNote};
 use crate::model::{Block, Inline, Report};
@@ -109,92 +108,62 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Render diagnostics for a terminal:
-///
-/// ```text
-/// error: the published total 91059 is not the sum of its categories, 91058
-///   --> report/data/caseload.yaml:40:12
-///    |
-/// 40 |     total: 91059
-///    |            ^^^^^
-///    = help: correct the total or the count that is wrong
-/// ```
-pub fn render(
-    diagnostics: &[Diagnostic],
-    root: &Path,
-    files: &BTreeMap<PathBuf, String>,
-) -> String {
-    let mut out = String::new();
+/// Render diagnostics for a terminal with ariadne: the message, `file:line:column`,
+/// the source line with the span underlined, and the hint; then a count.
+pub fn render(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf, String>) -> String {
+    use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
+
+    let mut out = Vec::new();
     for d in diagnostics {
+        let name = root.join(&d.location.file).display().to_string();
         let text = files.get(&d.location.file).map_or("", String::as_str);
-        let (line, column) = line_column(text, d.location.offset);
-        let label = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let start = floor_char_boundary(text, d.location.offset.min(text.len()));
+        let end = floor_char_boundary(text, (start + d.length.max(1)).min(text.len()));
+        // At least one character is underlined, even at the end of a file.
+        let end = if end > start { end } else { text[start..].chars().next().map_or(start, |c| start + c.len_utf8()) };
+        let kind = match d.severity {
+            Severity::Error => ReportKind::Error,
+            Severity::Warning => ReportKind::Warning,
         };
-        let path = root.join(&d.location.file);
-        let _ = writeln!(out, "{label}: {}", d.message);
-        let _ = writeln!(out, "  --> {}:{line}:{column}", path.display());
-        if let Some(source_line) = text.lines().nth(line - 1) {
-            let gutter = line.to_string().len();
-            let offset = floor_char_boundary(text, d.location.offset.min(text.len()));
-            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = (line_start + source_line.len()).max(offset);
-            let (before, rest) = clip(&text[line_start..offset], &text[offset..line_end]);
-            let end = floor_char_boundary(&rest, d.length.min(rest.len()));
-            let marked = if end == 0 {
-                rest.chars().next().map_or(" ", |c| &rest[..c.len_utf8()])
-            } else {
-                &rest[..end]
-            };
-            let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{line} | {before}{rest}");
-            let _ = writeln!(
-                out,
-                "{pad} | {}{}",
-                " ".repeat(before.width()),
-                "^".repeat(marked.width().max(1))
-            );
-        }
+        let (line, column) = line_column(text, start);
+        let mut report = Report::build(kind, (name.clone(), start..end))
+            .with_config(Config::default().with_color(false).with_index_type(IndexType::Byte))
+            .with_message(&d.message)
+            .with_label(Label::new((name.clone(), start..end)).with_message(format!("{name}:{line}:{column}")));
         if let Some(hint) = &d.hint {
-            let _ = writeln!(out, "{} = help: {hint}", " ".repeat(line.to_string().len()));
+            report = report.with_help(hint);
         }
-        out.push('\n');
+        let _ = report.finish().write((name, Source::from(text)), &mut out);
+        out.push(b'\n');
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let mut out = String::from_utf8_lossy(&out).into_owned();
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
     let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     out
 }
 
-/// Shorten a long source line to a window around the marked column.
-fn clip<'a>(
-    before: &'a str,
-    after: &'a str,
-) -> (std::borrow::Cow<'a, str>, std::borrow::Cow<'a, str>) {
-    const CONTEXT: usize = 24;
-    let before = if before.chars().count() > CONTEXT {
-        let skip = before.chars().count() - CONTEXT;
-        let cut = before.char_indices().nth(skip).map_or(0, |(i, _)| i);
-        format!("…{}", &before[cut..]).into()
-    } else {
-        before.into()
-    };
-    let after = if after.chars().count() > 3 * CONTEXT {
-        let cut = after
-            .char_indices()
-            .nth(3 * CONTEXT)
-            .map_or(after.len(), |(i, _)| i);
-        format!("{}…", &after[..cut]).into()
-    } else {
-        after.into()
-    };
-    (before, after)
+/// Diagnostics for machines: a JSON array of objects with `severity`, `file`, `line`,
+/// `column` (1-based, in characters), `message` and `hint`.
+pub fn to_json(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf, String>) -> String {
+    let items: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let text = files.get(&d.location.file).map_or("", String::as_str);
+            let (line, column) = line_column(text, d.location.offset);
+            serde_json::json!({
+                "severity": match d.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "file": root.join(&d.location.file).display().to_string(),
+                "line": line,
+                "column": column,
+                "message": d.message,
+                "hint": d.hint,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
 }
+
 
 /// How a prose file marked as a draft begins its marker line: `nianbao new` writes
 /// `<!-- draft: not yet rewritten for 2024; … -->` at the top of every section, and
