@@ -69,7 +69,19 @@ pub fn build(
     let offset = text.find(&format!("id: {id}")).unwrap_or(0);
     let at = Location::new(file, offset);
     let before = problems.len();
-    check_shape(spec, texts.legend.len(), &at, problems);
+    // The spec is checked once, with the source language; the legend in every language.
+    let is_source = sources.editions.first().is_none_or(|e| e.lang == lang);
+    if is_source {
+        check_years(spec, &at, problems);
+    }
+    let legend_at = if is_source {
+        at.clone()
+    } else {
+        let file = Path::new(lang.code()).join(source::LABELS);
+        let offset = source::locate_key(sources.text(&file), &["charts", id]).unwrap_or(0);
+        Location::new(&file, offset)
+    };
+    check_legend(spec, texts.legend.len(), &legend_at, problems);
 
     let mut render = |s: &str| match tera.render_str(s, context, false) {
         Ok(r) => r,
@@ -178,9 +190,8 @@ pub fn build(
     Some(chart)
 }
 
-/// The kind decides how many years a chart draws; the legend names each of them.
-fn check_shape(spec: &ChartSpec, legend: usize, at: &Location, problems: &mut Vec<Diagnostic>) {
-    let id = &spec.id;
+/// The kind decides how many years a chart draws.
+fn check_years(spec: &ChartSpec, at: &Location, problems: &mut Vec<Diagnostic>) {
     let (years, hint) = match spec.kind {
         source::ChartKind::GroupedBar => (2, "write `years: [previous, current]`"),
         source::ChartKind::Bar | source::ChartKind::Pie => (1, "write `years: [current]`"),
@@ -190,19 +201,25 @@ fn check_shape(spec: &ChartSpec, legend: usize, at: &Location, problems: &mut Ve
             Diagnostic::error(
                 at.clone(),
                 format!(
-                    "chart `{id}` draws {} year(s); its kind needs {years}",
+                    "chart `{}` draws {} year(s); its kind needs {years}",
+                    spec.id,
                     spec.years.len()
                 ),
             )
             .with_hint(hint),
         );
     }
+}
+
+/// The legend names each year drawn.
+fn check_legend(spec: &ChartSpec, legend: usize, at: &Location, problems: &mut Vec<Diagnostic>) {
     if legend != spec.years.len() {
         problems.push(
             Diagnostic::error(
                 at.clone(),
                 format!(
-                    "chart `{id}` has {legend} legend entries for {} year(s)",
+                    "chart `{}` has {legend} legend entries for {} year(s)",
+                    spec.id,
                     spec.years.len()
                 ),
             )
