@@ -13,6 +13,7 @@
 //!                                        render::html, render::pdf ──▶ site::write ──▶ out/
 //! ```
 
+pub mod chart;
 pub mod check;
 pub mod diff;
 pub mod figures;

@@ -189,3 +189,33 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(scratch.run(&["frobnicate"]).status.code(), Some(2));
 }
+
+#[test]
+fn chart_mistakes_are_named_with_their_line() {
+    let scratch = Scratch::new();
+    // A chart report.yaml lists but charts.yaml lacks, and a comparison of one year.
+    scratch.edit(
+        "report.yaml",
+        "charts: [closed-by-category, received-compared, closed-compared]",
+        "charts: [closed-by-category, received-compared, closed-compared, pending]",
+    );
+    scratch.edit(
+        "data/charts.yaml",
+        "  series: received\n  years: [previous, current]",
+        "  series: received\n  years: [current]",
+    );
+    let listed = line_of(&scratch, "report.yaml", "pending]");
+    let spec = line_of(&scratch, "data/charts.yaml", "id: received-compared");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(
+        messages.contains(&format!("report/report.yaml:{listed}:"))
+            && messages.contains("there is no chart `pending` in data/charts.yaml"),
+        "{messages}"
+    );
+    assert!(
+        messages.contains(&format!("report/data/charts.yaml:{spec}:"))
+            && messages.contains("chart `received-compared` draws 1 year(s); its kind needs 2"),
+        "{messages}"
+    );
+}

@@ -9,7 +9,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::*;
-use nianbao::model::{Lang, Report};
+use nianbao::chart::{Item, TextRole};
+use nianbao::model::{Block, Lang, Report};
 use nianbao::render::pdf::layout::text::{NO_END, NO_START};
 use nianbao::render::pdf::{self, Document, Fonts, Line, Role};
 
@@ -47,9 +48,14 @@ fn laid_out() -> Document {
 
 /// Runs a poppler or qpdf tool on the rendered file.
 fn tool(program: &str, args: &[&str]) -> String {
+    tool_on(&rendered().bytes, program, args)
+}
+
+/// Runs a poppler or qpdf tool on a PDF.
+fn tool_on(pdf: &[u8], program: &str, args: &[&str]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.pdf");
-    std::fs::write(&path, &rendered().bytes).unwrap();
+    std::fs::write(&path, pdf).unwrap();
     let output = Command::new(program)
         .args(args)
         .arg(&path)
@@ -64,10 +70,13 @@ fn tool(program: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// Lines of running text: not table cells (each its own little measure) and not
-/// page numbers.
+/// Lines of running text: not table cells or chart texts (each its own little
+/// measure) and not page numbers.
 fn is_prose(line: &Line) -> bool {
-    !matches!(line.role, Role::TableCell | Role::PageNumber)
+    !matches!(
+        line.role,
+        Role::TableCell | Role::ChartText | Role::PageNumber
+    )
 }
 
 fn is_page_number(line: &str) -> bool {
@@ -81,7 +90,13 @@ fn is_page_number(line: &str) -> bool {
 
 #[test]
 fn pdf_text_equals_the_published_report() {
-    let text = tool("pdftotext", &["-raw", "-enc", "UTF-8"]);
+    // The published report has no charts: they are drawn from its tables' figures.
+    let mut report = zh_report().clone();
+    for annex in &mut report.annexes {
+        annex.blocks.retain(|b| !matches!(b, Block::Chart(_)));
+    }
+    let pdf = pdf::render(&report, fonts()).unwrap();
+    let text = tool_on(&pdf.bytes, "pdftotext", &["-raw", "-enc", "UTF-8"]);
     let text: String = text.lines().filter(|l| !is_page_number(l)).collect();
     let pdf = without_whitespace(&text);
     let seed = without_whitespace(&seed());
@@ -182,12 +197,13 @@ fn the_page_follows_gb_t_9704() {
             26.0 * mm
         };
         for line in &body {
-            assert!((line.left - left).abs() < 0.5 || line.role == Role::TableCell);
+            let own_measure = matches!(line.role, Role::TableCell | Role::ChartText);
+            assert!((line.left - left).abs() < 0.5 || own_measure);
             assert!(line.baseline > 37.0 * mm && line.baseline < (37.0 + 225.0) * mm);
         }
         let rows: std::collections::BTreeSet<i64> = body
             .iter()
-            .filter(|l| l.role != Role::TableCell)
+            .filter(|l| !matches!(l.role, Role::TableCell | Role::ChartText))
             .map(|l| ((l.baseline - 37.0 * mm) / (225.0 * mm / 22.0)).floor() as i64)
             .collect();
         assert!(rows.len() <= 22, "page {}", page.number);
@@ -344,4 +360,84 @@ fn render_for_another_process() {
         return;
     };
     std::fs::write(Path::new(&path), &rendered().bytes).unwrap();
+}
+
+#[test]
+fn the_annex_pages_hold_the_three_charts_as_vector_drawings() {
+    let doc = laid_out();
+    let bytes = &rendered().bytes;
+    let pdf = lopdf::Document::load_mem(bytes).unwrap();
+    let page_ids: Vec<_> = pdf.get_pages().into_values().collect();
+    let mut titles = Vec::new();
+    for page in doc.pages.iter().filter(|p| !p.drawings.is_empty()) {
+        let number = page.number.to_string();
+        let text = without_whitespace(&tool(
+            "pdftotext",
+            &["-f", &number, "-l", &number, "-raw", "-enc", "UTF-8"],
+        ));
+        let ops = pdf
+            .get_and_decode_page_content(page_ids[page.number - 1])
+            .unwrap()
+            .operations;
+        let rects: Vec<f32> = ops
+            .iter()
+            .filter(|op| op.operator == "re")
+            .map(|op| op.operands[2].as_float().unwrap())
+            .collect();
+        for placed in &page.drawings {
+            let drawing = &placed.drawing;
+            assert!(placed.left >= page.block_left() - 0.01);
+            assert!(
+                placed.left + drawing.width <= page.block_left() + pdf::layout::BLOCK_WIDTH + 0.01
+            );
+            // Every text of the chart is on the page, in the embedded fonts.
+            for item in &drawing.items {
+                if let Item::Text(t) = item {
+                    assert!(
+                        text.contains(&without_whitespace(&t.text)),
+                        "page {number}: `{}` is not extractable",
+                        t.text
+                    );
+                    if t.role == TextRole::Title {
+                        titles.push(t.text.clone());
+                    }
+                }
+            }
+            // Every bar is a filled rectangle of its width in the content stream.
+            for item in &drawing.items {
+                if let Item::Rect {
+                    width,
+                    mark: Some(_),
+                    ..
+                } = item
+                {
+                    assert!(
+                        rects.iter().any(|w| (w - width).abs() < 0.01),
+                        "page {number}: no `re` {width} wide"
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(
+        titles,
+        [
+            "2023年海淀法院各类案件结案数",
+            "海淀法院2023年与2022年收案对比",
+            "海淀法院2023年与2022年结案对比"
+        ]
+    );
+    // Charts stand in 附件1, after the tables they draw.
+    let outline = &doc.outline;
+    let annex_1 = outline
+        .iter()
+        .find(|e| e.title.starts_with("附件1"))
+        .unwrap();
+    let annex_2 = outline
+        .iter()
+        .find(|e| e.title.starts_with("附件2"))
+        .unwrap();
+    for page in doc.pages.iter().filter(|p| !p.drawings.is_empty()) {
+        assert!(page.number > annex_1.page && page.number <= annex_2.page);
+    }
 }

@@ -102,6 +102,7 @@ fn shape(report: &Report) -> Vec<String> {
             Block::Paragraph(p) => format!("paragraph lead={}", p.lead.is_some()),
             Block::List(l) => format!("list {}", l.items.len()),
             Block::Table(t) => format!("table {} {}x{}", t.id, t.rows.len(), t.header.len()),
+            Block::Chart(c) => format!("chart {} {:?} {}", c.id, c.kind, c.categories.len()),
             Block::Figure(_) => "figure".to_string(),
             Block::Glossary(g) => {
                 format!("glossary {:?}", g.iter().map(|e| &e.id).collect::<Vec<_>>())
@@ -159,8 +160,9 @@ fn the_parallel_view_sets_each_block_beside_its_translation() {
     let page = std::fs::read_to_string(scratch.out().join("parallel/index.html")).unwrap();
     let pairs = page.matches("<div class=\"pair\">").count();
     let reports = reports();
-    // Title block, body blocks, and per annex: its heading, tables, terms and cases.
-    let expected = 1 + reports[0].body.len() + 3 + 3 + 29 + 10;
+    // Title block, body blocks, and per annex: its heading, tables and charts, terms
+    // and cases.
+    let expected = 1 + reports[0].body.len() + 3 + 3 + 3 + 29 + 10;
     assert_eq!(pairs, expected);
     assert_eq!(
         page.matches("<div class=\"cell\" lang=\"zh-CN\">").count(),

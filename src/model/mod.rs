@@ -78,6 +78,8 @@ pub enum Block {
     Heading(Heading),
     Paragraph(Paragraph),
     Table(Table),
+    /// A chart drawn from the data (every output draws it with `crate::chart`).
+    Chart(Chart),
     /// An image whose picture may be lost; the caption always stays.
     Figure(Figure),
     List(List),
@@ -154,6 +156,55 @@ pub struct Table {
     /// Body rows; each row's first cell is its label.
     pub rows: Vec<Vec<Cell>>,
     pub span: SourceSpan,
+}
+
+/// A chart, resolved for one language: every text is final, every number formatted.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// Unique among charts; the HTML id is `chart-{id}`.
+    pub id: String,
+    pub kind: ChartKind,
+    /// The language its numbers are written in (tick labels).
+    pub lang: Lang,
+    pub title: String,
+    /// What the chart shows, in words, for readers who cannot see it.
+    pub desc: String,
+    /// "单位：件".
+    pub unit: Option<String>,
+    pub categories: Vec<ChartCategory>,
+    /// One series per year drawn, earlier first.
+    pub series: Vec<ChartSeries>,
+    /// Per category, the change from the first series to the last ("+32.39%"); empty
+    /// unless the chart compares years.
+    pub changes: Vec<String>,
+    /// Heading of the change labels ("同比").
+    pub change_heading: Option<String>,
+    pub span: SourceSpan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Bar,
+    GroupedBar,
+    Pie,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartCategory {
+    /// The category id of `data/caseload.yaml` (`criminal`).
+    pub id: String,
+    /// As the chart labels it ("刑事", "Criminal").
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartSeries {
+    /// The legend entry ("2023年收案数").
+    pub label: String,
+    /// One count per category.
+    pub values: Vec<u64>,
+    /// The counts as the language writes them ("1857", "1,857").
+    pub value_labels: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,9 +1,10 @@
 //! Stage 2b, **resolve**: sources and figures → the document model.
 //!
 //! Each section runs through Tera with the figures as context, then through
-//! pulldown-cmark into our blocks; tables are drawn from the figures by their specs;
-//! the glossary and the cases become their blocks. Problems are collected, not thrown.
+//! pulldown-cmark into our blocks; tables and charts are drawn from the figures by their
+//! specs; the glossary and the cases become their blocks. Problems are collected, not thrown.
 
+mod charts;
 mod markdown;
 mod tables;
 
@@ -14,7 +15,7 @@ use tera::{Context, ErrorKind, Tera};
 use crate::check::{Diagnostic, Location};
 use crate::figures::{self, Figures};
 use crate::model::{Annex, Block, Case, Figure, GlossaryEntry, Lang, Meta, Report, SourceSpan};
-use crate::source::{self, AnnexContent, Edition, Sources};
+use crate::source::{self, AnnexContent, Edition, ExhibitKind, Sources};
 
 pub use markdown::is_wide;
 
@@ -64,16 +65,30 @@ pub fn resolve(
         tera: &tera,
         context: &context,
     };
+    let chart_inputs = charts::ChartInputs {
+        sources,
+        labels: &edition.labels,
+        figures,
+        lang: edition.lang,
+        tera: &tera,
+        context: &context,
+    };
     let mut annexes = Vec::new();
     for (index, annex) in edition.annexes.iter().enumerate() {
         let number = index as u32 + 1;
         let blocks = match &annex.content {
-            AnnexContent::Tables(ids) => ids
+            AnnexContent::Exhibits(exhibits) => exhibits
                 .iter()
-                .filter_map(|(id, listed_at)| {
-                    tables::build(id, listed_at, &table_inputs, &mut problems)
+                .filter_map(|e| match e.kind {
+                    ExhibitKind::Table => {
+                        tables::build(&e.id, &e.listed_at, &table_inputs, &mut problems)
+                            .map(Block::Table)
+                    }
+                    ExhibitKind::Chart => {
+                        charts::build(&e.id, &e.listed_at, &chart_inputs, &mut problems)
+                            .map(Block::Chart)
+                    }
                 })
-                .map(Block::Table)
                 .collect(),
             AnnexContent::Glossary { file, entries } => vec![Block::Glossary(
                 entries

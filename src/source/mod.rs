@@ -21,6 +21,8 @@ pub const MANIFEST: &str = "report.yaml";
 pub const CASELOAD: &str = "data/caseload.yaml";
 /// The annex table definitions.
 pub const TABLES: &str = "data/tables.yaml";
+/// The annex chart definitions.
+pub const CHARTS: &str = "data/charts.yaml";
 
 /// Everything read from a report folder.
 #[derive(Debug, Clone)]
@@ -31,6 +33,7 @@ pub struct Sources {
     pub manifest: Manifest,
     pub caseload: Caseload,
     pub tables: Vec<TableSpec>,
+    pub charts: Vec<ChartSpec>,
     /// One edition per language of `report.yaml`, the source language first.
     pub editions: Vec<Edition>,
 }
@@ -46,9 +49,9 @@ pub struct Edition {
 }
 
 /// The texts of a language that are not prose: front matter, annex titles, the names
-/// of case categories and the texts of tables. For the source language they come from
-/// `report.yaml`, `data/caseload.yaml` and `data/tables.yaml`; for a translation from
-/// its `labels.yaml`.
+/// of case categories and the texts of tables and charts. For the source language they
+/// come from `report.yaml`, `data/caseload.yaml`, `data/tables.yaml` and
+/// `data/charts.yaml`; for a translation from its `labels.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Labels {
@@ -60,6 +63,8 @@ pub struct Labels {
     pub annexes: Vec<AnnexLabels>,
     pub categories: BTreeMap<String, CategoryLabels>,
     pub tables: BTreeMap<String, TableLabels>,
+    #[serde(default)]
+    pub charts: BTreeMap<String, ChartLabels>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -85,6 +90,18 @@ pub struct TableLabels {
     pub total_label: String,
     /// The labels of the table's rows or columns, in the order of its spec.
     pub labels: Vec<String>,
+}
+
+/// The texts of one chart in one language. Category names come from `categories`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartLabels {
+    pub title: String,
+    pub unit: Option<String>,
+    /// One legend entry per year of the chart's `years`, in the same order.
+    pub legend: Vec<String>,
+    /// Heading of the change labels of a grouped bar chart ("同比").
+    pub change: Option<String>,
 }
 
 /// Name of a translation's labels file in its folder.
@@ -126,7 +143,8 @@ pub struct Speaker {
     pub name: String,
 }
 
-/// One annex as `report.yaml` lists it: a label, a title and exactly one kind of content.
+/// One annex as `report.yaml` lists it: a label, a title and exactly one kind of content
+/// (tables and charts count as one kind: exhibits from the data).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnnexEntry {
@@ -134,6 +152,10 @@ pub struct AnnexEntry {
     pub title: String,
     #[serde(default)]
     pub tables: Vec<String>,
+    /// Chart ids from `data/charts.yaml`. A chart stands right after the table of the
+    /// same id; a chart no listed table shares its id with follows the tables.
+    #[serde(default)]
+    pub charts: Vec<String>,
     pub glossary: Option<String>,
     pub cases: Option<String>,
 }
@@ -148,8 +170,8 @@ pub struct AnnexSource {
 
 #[derive(Debug, Clone)]
 pub enum AnnexContent {
-    /// Table ids from `data/tables.yaml`, with where each is named in `report.yaml`.
-    Tables(Vec<(String, Location)>),
+    /// Tables and charts drawn from the data, in print order.
+    Exhibits(Vec<Exhibit>),
     Glossary {
         file: PathBuf,
         entries: Vec<GlossarySource>,
@@ -158,6 +180,20 @@ pub enum AnnexContent {
         file: PathBuf,
         entries: Vec<CaseSource>,
     },
+}
+
+/// A table or a chart, by its id, with where `report.yaml` names it.
+#[derive(Debug, Clone)]
+pub struct Exhibit {
+    pub kind: ExhibitKind,
+    pub id: String,
+    pub listed_at: Location,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExhibitKind {
+    Table,
+    Chart,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -279,6 +315,46 @@ pub struct SeriesSpec {
     pub digits: Option<usize>,
 }
 
+/// One chart of `data/charts.yaml`: what it draws; its texts are in [`ChartLabels`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChartSpec {
+    pub id: String,
+    pub kind: ChartKind,
+    pub series: Series,
+    /// The years drawn, earlier first: `[current]`, or `[previous, current]` to compare.
+    pub years: Vec<YearRef>,
+    /// Which name of each category labels it: `short` (刑事) or `name` (刑事案件).
+    #[serde(default)]
+    pub category_label: CategoryLabel,
+    /// The categories drawn, by id; all of `data/caseload.yaml` when left out.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    pub title: String,
+    pub unit: Option<String>,
+    pub legend: Vec<String>,
+    pub change: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// One bar per category, for one year.
+    Bar,
+    /// Two bars per category (one per year), each pair labelled with its change.
+    GroupedBar,
+    /// Each category's share of the year's total.
+    Pie,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CategoryLabel {
+    #[default]
+    Short,
+    Name,
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Series {
@@ -318,6 +394,13 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
         .read(Path::new(TABLES), None)
         .and_then(|_| loader.parse::<Vec<TableSpec>>(Path::new(TABLES)))
         .unwrap_or_default();
+    // Charts are optional: a report without them needs no charts file.
+    let lists_charts = manifest.annexes.iter().any(|a| !a.charts.is_empty());
+    let charts = (lists_charts || root.join(CHARTS).exists())
+        .then(|| loader.read(Path::new(CHARTS), None))
+        .flatten()
+        .and_then(|_| loader.parse::<Vec<ChartSpec>>(Path::new(CHARTS)))
+        .unwrap_or_default();
 
     let mut editions = Vec::new();
     for (index, code) in manifest.languages.iter().enumerate() {
@@ -331,7 +414,7 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
             continue;
         };
         let labels = if index == 0 {
-            source_labels(&manifest, &caseload, &tables)
+            source_labels(&manifest, &caseload, &tables, &charts)
         } else {
             let path = Path::new(code).join(LABELS);
             loader
@@ -380,6 +463,7 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
             manifest,
             caseload,
             tables,
+            charts,
             editions,
         })
     } else {
@@ -528,7 +612,8 @@ impl Loader {
     }
 
     fn annex_content(&mut self, folder: &str, entry: &AnnexEntry) -> Option<AnnexContent> {
-        let kinds = usize::from(!entry.tables.is_empty())
+        let exhibits = !entry.tables.is_empty() || !entry.charts.is_empty();
+        let kinds = usize::from(exhibits)
             + usize::from(entry.glossary.is_some())
             + usize::from(entry.cases.is_some());
         if kinds != 1 {
@@ -537,7 +622,7 @@ impl Loader {
                 Diagnostic::error(
                     location,
                     format!(
-                        "annex `{}` must hold exactly one of `tables`, `glossary` or `cases`",
+                        "annex `{}` must hold exactly one of `tables` (with `charts`), `glossary` or `cases`",
                         entry.label
                     ),
                 )
@@ -559,17 +644,51 @@ impl Loader {
             let entries = self.parse::<Vec<CaseSource>>(&file)?;
             return Some(AnnexContent::Cases { file, entries });
         }
-        let tables = entry
-            .tables
-            .iter()
-            .map(|id| (id.clone(), self.manifest_location(&["annexes"], id)))
-            .collect();
-        Some(AnnexContent::Tables(tables))
+        let exhibit = |kind, id: &String| Exhibit {
+            kind,
+            id: id.clone(),
+            listed_at: self.manifest_location(&["annexes"], id),
+        };
+        // Each chart right after the table it shares its id with; the others last.
+        let mut exhibits = Vec::new();
+        for id in &entry.tables {
+            exhibits.push(exhibit(ExhibitKind::Table, id));
+            if entry.charts.contains(id) {
+                let mut chart = exhibit(ExhibitKind::Chart, id);
+                chart.listed_at = self.chart_location(id);
+                exhibits.push(chart);
+            }
+        }
+        for id in entry.charts.iter().filter(|id| !entry.tables.contains(id)) {
+            let mut chart = exhibit(ExhibitKind::Chart, id);
+            chart.listed_at = self.chart_location(id);
+            exhibits.push(chart);
+        }
+        Some(AnnexContent::Exhibits(exhibits))
+    }
+
+    /// Where `id` stands in the `charts:` list of `report.yaml` (it may also stand in
+    /// `tables:`, before it).
+    fn chart_location(&self, id: &str) -> Location {
+        let text = self
+            .files
+            .get(Path::new(MANIFEST))
+            .map_or("", String::as_str);
+        let offset = text
+            .find("charts:")
+            .and_then(|start| text[start..].find(id).map(|i| start + i))
+            .unwrap_or(0);
+        Location::new(Path::new(MANIFEST), offset)
     }
 }
 
 /// The source language's labels, gathered from where its authors write them.
-fn source_labels(manifest: &Manifest, caseload: &Caseload, tables: &[TableSpec]) -> Labels {
+fn source_labels(
+    manifest: &Manifest,
+    caseload: &Caseload,
+    tables: &[TableSpec],
+    charts: &[ChartSpec],
+) -> Labels {
     Labels {
         court: manifest.court.clone(),
         title: manifest.title.clone(),
@@ -611,6 +730,18 @@ fn source_labels(manifest: &Manifest, caseload: &Caseload, tables: &[TableSpec])
                         .collect(),
                 };
                 (t.id.clone(), labels)
+            })
+            .collect(),
+        charts: charts
+            .iter()
+            .map(|c| {
+                let labels = ChartLabels {
+                    title: c.title.clone(),
+                    unit: c.unit.clone(),
+                    legend: c.legend.clone(),
+                    change: c.change.clone(),
+                };
+                (c.id.clone(), labels)
             })
             .collect(),
     }

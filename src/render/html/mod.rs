@@ -10,8 +10,9 @@ use std::path::Path;
 use serde::Serialize;
 use tera::Tera;
 
+use crate::chart;
 use crate::model::{
-    Align, Block, Case, GlossaryEntry, Heading, Inline, Lang, Report, Table, plain_text,
+    Align, Block, Case, Chart, GlossaryEntry, Heading, Inline, Lang, Report, Table, plain_text,
 };
 use crate::site::OutputFile;
 
@@ -331,6 +332,10 @@ fn cell(lang: Lang, html: &str) -> String {
         .replace(
             " aria-labelledby=\"",
             &format!(" aria-labelledby=\"{code}-"),
+        )
+        .replace(
+            " aria-describedby=\"",
+            &format!(" aria-describedby=\"{code}-"),
         );
     format!("<div class=\"cell\" lang=\"{}\">{html}</div>", lang.tag())
 }
@@ -414,6 +419,7 @@ fn block_html(block: &Block, lang: Lang, out: &mut String) {
             let _ = writeln!(out, "</{tag}>");
         }
         Block::Table(table) => table_html(table, out),
+        Block::Chart(c) => chart_html(c, out),
         Block::Figure(figure) => figure_html(&figure.caption, out),
         Block::Glossary(entries) => {
             out.push_str("<dl class=\"glossary\">\n");
@@ -484,6 +490,16 @@ fn table_html(table: &Table, out: &mut String) {
         );
     }
     out.push_str("</figure>\n");
+}
+
+/// A chart as inline SVG, drawn by `crate::chart` from the same drawing as the PDF's.
+/// Its numbers stand in the table before it, and in words in its `<desc>`.
+fn chart_html(c: &Chart, out: &mut String) {
+    let drawing = chart::draw(c, chart::WIDTH);
+    // On a phone the drawing keeps a readable size and scrolls, like the tables.
+    out.push_str("<figure class=\"chart\"><div class=\"chart-scroll\">\n");
+    out.push_str(&chart::svg::render(&drawing, &format!("chart-{}", c.id)));
+    out.push_str("</div></figure>\n");
 }
 
 /// A figure whose picture the report lost: the caption stands alone.

@@ -7,10 +7,13 @@
 //!
 //! - [`layout`] (module `layout`): report + font metrics → pages of positioned
 //!   glyphs. Chinese line breaking and justification live in `layout::text`,
-//!   tables in `layout::table`, pagination in `layout` itself.
+//!   tables in `layout::table`, charts in `layout::chart` (drawn by
+//!   `crate::chart`), pagination in `layout` itself.
 //! - `writer`: pages → PDF bytes, via printpdf (font subsetting, ToUnicode) and
-//!   lopdf (outline, catalog, metadata, deterministic ids).
+//!   lopdf (outline, catalog, metadata, deterministic ids); `chart` turns a
+//!   chart's shapes into path operators.
 
+mod chart;
 pub mod fonts;
 pub mod layout;
 mod writer;
@@ -21,7 +24,7 @@ use std::path::PathBuf;
 use crate::model::{Report, SourceSpan};
 
 pub use fonts::{Face, Fonts, GlyphMetrics, Metrics};
-pub use layout::{Document, Glyph, Line, OutlineEntry, Page, Role, Rule, layout};
+pub use layout::{Document, Glyph, Line, OutlineEntry, Page, PlacedDrawing, Role, Rule, layout};
 
 /// A rendered PDF and what the reader should hear about it.
 #[derive(Debug)]

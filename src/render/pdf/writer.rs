@@ -79,6 +79,9 @@ fn register_fonts(pdf: &mut PdfDocument, doc: &Document, fonts: &Fonts) -> BTree
 /// into one `TJ` whose kerns reproduce these positions.
 fn page_ops(page: &Page, ids: &BTreeMap<Face, FontId>) -> PdfPage {
     let mut ops = Vec::new();
+    for drawing in &page.drawings {
+        ops.extend(super::chart::ops(drawing));
+    }
     if !page.rules.is_empty() {
         ops.push(Op::SaveGraphicsState);
         ops.push(Op::SetOutlineColor {

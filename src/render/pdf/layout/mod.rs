@@ -3,10 +3,11 @@
 //! can walk every line.
 //!
 //! Blocks are first turned into a flat list of [`Piece`]s (grid lines, blank grid
-//! lines, table rows, page breaks), then [`Flow`] pours the pieces onto pages of
+//! lines, table rows, charts, page breaks), then [`Flow`] pours the pieces onto pages of
 //! 22 grid lines, honouring "keep with next" so that a heading never ends a page
 //! and a table that crosses a page repeats its header row.
 
+mod chart;
 mod table;
 pub mod text;
 
@@ -81,6 +82,17 @@ pub struct Page {
     pub number: usize,
     pub lines: Vec<Line>,
     pub rules: Vec<Rule>,
+    /// Charts: their shapes, for the writer to draw (their texts are in `lines`).
+    pub drawings: Vec<PlacedDrawing>,
+}
+
+/// A chart's drawing on a page; its origin is `left`, `top` from the page's top-left
+/// corner.
+#[derive(Debug, Clone)]
+pub struct PlacedDrawing {
+    pub left: f32,
+    pub top: f32,
+    pub drawing: crate::chart::Drawing,
 }
 
 impl Page {
@@ -112,6 +124,8 @@ pub enum Role {
     TableTitle,
     TableUnit,
     TableCell,
+    /// A text of a chart: a title, a label, a value or a tick.
+    ChartText,
     Caption,
     PageNumber,
 }
@@ -223,6 +237,7 @@ enum PieceKind {
     Blank,
     PageBreak,
     Row(table::RowBox),
+    Chart(chart::ChartBox),
 }
 
 /// A composed line waiting for its grid row.
@@ -423,6 +438,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Block::Table(t) => table::table(self, t),
+            Block::Chart(c) => chart::chart(self, c),
             Block::Figure(f) => self.caption(&f.caption, &SourceSpan::default()),
             Block::Glossary(entries) => {
                 for e in entries {
@@ -653,6 +669,7 @@ impl Flow {
             number: self.pages.len() + 1,
             lines: Vec::new(),
             rules: Vec::new(),
+            drawings: Vec::new(),
         });
         self.y = 0.0;
     }
@@ -678,6 +695,7 @@ impl Flow {
                     grid_row(y) as f32 * LINE_PITCH + LINE_PITCH
                 }
                 PieceKind::Row(row) => y + row.height,
+                PieceKind::Chart(c) => grid_row(y) as f32 * LINE_PITCH + c.height,
                 PieceKind::PageBreak => return true,
             };
             if y > BLOCK_HEIGHT + EPS {
@@ -715,7 +733,33 @@ impl Flow {
                 }
                 self.place_row(row);
             }
+            PieceKind::Chart(c) => {
+                self.table_header = None;
+                let top = grid_row(self.y) as f32 * LINE_PITCH;
+                if top + c.height > BLOCK_HEIGHT + EPS && !self.page_is_empty() {
+                    self.new_page();
+                } else {
+                    self.y = top;
+                }
+                self.place_chart(c);
+            }
         }
+    }
+
+    /// A chart takes whole grid lines from the current depth, which is on the grid.
+    fn place_chart(&mut self, c: &chart::ChartBox) {
+        let page = self.pages.last_mut().expect("a page is open");
+        let (left, top) = (page.block_left(), TOP_MARGIN + self.y);
+        for text in &c.lines {
+            let line = to_line(&text.line, left + text.line.offset, top + text.baseline);
+            page.lines.push(line);
+        }
+        page.drawings.push(PlacedDrawing {
+            left,
+            top: top + c.top,
+            drawing: c.drawing.clone(),
+        });
+        self.y += c.height;
     }
 
     fn place_line(&mut self, line: &GridLine) {
