@@ -272,6 +272,8 @@ fn block_text(block: &Block) -> (&'static str, String) {
         ),
         Block::Table(t) => ("table", table_text(t)),
         Block::Figure(f) => ("figure", f.caption.clone()),
+        // A chart's numbers are compared as data; its words are its title and description.
+        Block::Chart(c) => ("chart", format!("{}\n{}", c.title, c.desc)),
         Block::Glossary(_) => ("glossary", String::new()),
         Block::Cases(_) => ("cases", String::new()),
     }
