@@ -238,26 +238,40 @@ pub fn render_all(project: &Project, reports: &[Report]) -> Result<Rendered, Bui
     let mut files = render::html::render(reports, &project.templates_dir)
         .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
     let mut problems = Vec::new();
-    if let Some(zh) = reports.iter().find(|r| r.lang == model::Lang::Zh) {
+    if !reports.is_empty() {
         let fonts = render::pdf::Fonts::load(&project.fonts_dir)
             .map_err(|e| BuildError::Environment(e.to_string()))?;
-        match render::pdf::render(zh, &fonts) {
-            Ok(pdf) => {
-                files.push(OutputFile::new("zh/report.pdf", pdf.bytes));
-                problems.extend(pdf.warnings.into_iter().map(|glyphs| RenderProblem {
-                    glyphs,
-                    severity: check::Severity::Warning,
-                }));
-            }
-            Err(render::pdf::PdfError::UncoveredGlyphs(uncovered)) => {
-                problems.extend(uncovered.into_iter().map(|glyphs| RenderProblem {
-                    glyphs,
-                    severity: check::Severity::Error,
-                }));
-            }
-            Err(e) => return Err(BuildError::Environment(format!("PDF: {e}"))),
+        for report in reports {
+            render_pdf(report, &fonts, &mut files, &mut problems)?;
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { files, problems })
+}
+
+/// `<lang>/report.pdf`; characters the faces lack become problems.
+fn render_pdf(
+    report: &Report,
+    fonts: &render::pdf::Fonts,
+    files: &mut Vec<OutputFile>,
+    problems: &mut Vec<RenderProblem>,
+) -> Result<(), BuildError> {
+    match render::pdf::render(report, fonts) {
+        Ok(pdf) => {
+            let path = format!("{}/report.pdf", report.lang.code());
+            files.push(OutputFile::new(path, pdf.bytes));
+            problems.extend(pdf.warnings.into_iter().map(|glyphs| RenderProblem {
+                glyphs,
+                severity: check::Severity::Warning,
+            }));
+        }
+        Err(render::pdf::PdfError::UncoveredGlyphs(uncovered)) => {
+            problems.extend(uncovered.into_iter().map(|glyphs| RenderProblem {
+                glyphs,
+                severity: check::Severity::Error,
+            }));
+        }
+        Err(e) => return Err(BuildError::Environment(format!("PDF: {e}"))),
+    }
+    Ok(())
 }

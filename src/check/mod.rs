@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-
 use crate::figures::{Figures, RoundingNote};
 use crate::model::{Block, Inline, Report};
 use crate::source::{self, Sources};
@@ -110,7 +109,11 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// Render diagnostics for a terminal with ariadne: the message, `file:line:column`,
 /// the source line with the span underlined, and the hint; then a count.
-pub fn render(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf, String>) -> String {
+pub fn render(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> String {
     use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
     let mut out = Vec::new();
@@ -120,16 +123,30 @@ pub fn render(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf,
         let start = floor_char_boundary(text, d.location.offset.min(text.len()));
         let end = floor_char_boundary(text, (start + d.length.max(1)).min(text.len()));
         // At least one character is underlined, even at the end of a file.
-        let end = if end > start { end } else { text[start..].chars().next().map_or(start, |c| start + c.len_utf8()) };
+        let end = if end > start {
+            end
+        } else {
+            text[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8())
+        };
         let kind = match d.severity {
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
         let (line, column) = line_column(text, start);
         let mut report = Report::build(kind, (name.clone(), start..end))
-            .with_config(Config::default().with_color(false).with_index_type(IndexType::Byte))
+            .with_config(
+                Config::default()
+                    .with_color(false)
+                    .with_index_type(IndexType::Byte),
+            )
             .with_message(&d.message)
-            .with_label(Label::new((name.clone(), start..end)).with_message(format!("{name}:{line}:{column}")));
+            .with_label(
+                Label::new((name.clone(), start..end))
+                    .with_message(format!("{name}:{line}:{column}")),
+            );
         if let Some(hint) = &d.hint {
             report = report.with_help(hint);
         }
@@ -137,7 +154,10 @@ pub fn render(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf,
         out.push(b'\n');
     }
     let mut out = String::from_utf8_lossy(&out).into_owned();
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = diagnostics.len() - errors;
     let _ = writeln!(out, "{errors} error(s), {warnings} warning(s)");
     out
@@ -145,7 +165,11 @@ pub fn render(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf,
 
 /// Diagnostics for machines: a JSON array of objects with `severity`, `file`, `line`,
 /// `column` (1-based, in characters), `message` and `hint`.
-pub fn to_json(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf, String>) -> String {
+pub fn to_json(
+    diagnostics: &[Diagnostic],
+    root: &Path,
+    files: &BTreeMap<PathBuf, String>,
+) -> String {
     let items: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
@@ -163,7 +187,6 @@ pub fn to_json(diagnostics: &[Diagnostic], root: &Path, files: &BTreeMap<PathBuf
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_string())
 }
-
 
 /// How a prose file marked as a draft begins its marker line: `nianbao new` writes
 /// `<!-- draft: not yet rewritten for 2024; … -->` at the top of every section, and

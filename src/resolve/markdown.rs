@@ -318,8 +318,10 @@ impl Builder<'_> {
         if self.pending_space {
             self.pending_space = false;
             let before = self.last_char();
-            let after = text.chars().next();
+            let after = text.chars().find(|&c| !is_ambiguous(c));
             // As CSS does: a line break next to a full-width character is no space.
+            // Quotes and dashes count as what stands on their far side: "体”" is
+            // Chinese, "Era.”" is English.
             if let (Some(a), Some(b)) = (before, after)
                 && !(is_wide(a) || is_wide(b))
             {
@@ -368,10 +370,11 @@ impl Builder<'_> {
     }
 
     /// The last character written in the innermost open block, through nested inlines.
+    /// The last character so far that is not a quote, dash or ellipsis.
     fn last_char(&self) -> Option<char> {
         fn last_in(inlines: &[Inline]) -> Option<char> {
             inlines.iter().rev().find_map(|i| match i {
-                Inline::Text(t) => t.chars().last(),
+                Inline::Text(t) => t.chars().rev().find(|&c| !is_ambiguous(c)),
                 Inline::Emphasis(c)
                 | Inline::Strong(c)
                 | Inline::TermRef { content: c, .. }
@@ -425,6 +428,11 @@ fn heading_level(level: HeadingLevel) -> u8 {
 
 /// Characters set on a full-width cell: CJK ideographs, kana, hangul, full-width
 /// punctuation. A line break beside one of them is no space.
+/// Marks that Chinese sets full-width and English proportional.
+fn is_ambiguous(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
 pub fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x115F
@@ -474,6 +482,15 @@ mod tests {
         assert_eq!(
             plain_text(&paragraph(&blocks[1]).content),
             "Cases were received. 中文Latin"
+        );
+        let quoted = parse_str("the “New Era.”\nWe tried\n\n“六位一体”\n工作。”\n“再");
+        assert_eq!(
+            plain_text(&paragraph(&quoted[0]).content),
+            "the “New Era.” We tried"
+        );
+        assert_eq!(
+            plain_text(&paragraph(&quoted[1]).content),
+            "“六位一体”工作。”“再"
         );
         assert_eq!(
             plain_text(&paragraph(&blocks[2]).content),

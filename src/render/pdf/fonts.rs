@@ -1,4 +1,4 @@
-//! The five bundled faces, and the one question layout asks of them: which glyph
+//! The bundled faces, and the one question layout asks of them: which glyph
 //! draws this character, and how wide is it.
 
 use std::path::Path;
@@ -7,7 +7,8 @@ use printpdf::ParsedFont;
 
 use super::PdfError;
 
-/// The roles GB/T 9704 gives to typefaces; each maps to one bundled file.
+/// The roles GB/T 9704 gives to typefaces, then the Latin faces of the English
+/// edition; each maps to one bundled file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Face {
     /// 仿宋: body text.
@@ -20,10 +21,25 @@ pub enum Face {
     Title,
     /// 宋体: page numbers, and the per-character fallback for every other face.
     Song,
+    /// Latin roman (Liberation Serif Regular): English body text.
+    Serif,
+    /// Latin bold: English headings, lead-ins, titles and table headers.
+    SerifBold,
+    /// Latin italic: English emphasis (titles of laws and publications).
+    SerifItalic,
 }
 
 impl Face {
-    pub const ALL: [Face; 5] = [Face::Fang, Face::Kai, Face::Hei, Face::Title, Face::Song];
+    pub const ALL: [Face; 8] = [
+        Face::Fang,
+        Face::Kai,
+        Face::Hei,
+        Face::Title,
+        Face::Song,
+        Face::Serif,
+        Face::SerifBold,
+        Face::SerifItalic,
+    ];
 
     /// File name under `fonts/`.
     pub fn file_name(self) -> &'static str {
@@ -33,6 +49,9 @@ impl Face {
             Face::Hei => "NotoSansSC_400Regular.ttf",
             Face::Title => "NotoSerifSC_700Bold.ttf",
             Face::Song => "NotoSerifSC_400Regular.ttf",
+            Face::Serif => "LiberationSerif-Regular.ttf",
+            Face::SerifBold => "LiberationSerif-Bold.ttf",
+            Face::SerifItalic => "LiberationSerif-Italic.ttf",
         }
     }
 
@@ -44,6 +63,9 @@ impl Face {
             Face::Hei => "黑体 (Noto Sans SC Regular)",
             Face::Title => "标题宋 (Noto Serif SC Bold)",
             Face::Song => "宋体 (Noto Serif SC Regular)",
+            Face::Serif => "Liberation Serif Regular",
+            Face::SerifBold => "Liberation Serif Bold",
+            Face::SerifItalic => "Liberation Serif Italic",
         }
     }
 }
@@ -64,7 +86,7 @@ pub trait Metrics {
     fn glyph(&self, face: Face, ch: char) -> Option<GlyphMetrics>;
 }
 
-/// The five faces, parsed once per process and shared by every render.
+/// The bundled faces, parsed once per process and shared by every render.
 pub struct Fonts {
     faces: Vec<ParsedFont>,
 }

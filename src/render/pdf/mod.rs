@@ -1,14 +1,18 @@
-//! The Chinese PDF, set the way GB/T 9704 sets official documents: A4, a
-//! 156 × 225 mm text block on a grid of 22 lines of 28 characters, 16 pt 仿宋 body,
-//! headings in 黑体 and 楷体, page numbers "— N —" on the outer side.
+//! The PDFs. The Chinese one is set the way GB/T 9704 sets official documents: A4,
+//! a 156 × 225 mm text block on a grid of 22 lines of 28 characters, 16 pt 仿宋 body,
+//! headings in 黑体 and 楷体, page numbers "— N —" on the outer side. The English
+//! one keeps that page, the structure and the tables, and sets 12.5 pt Liberation
+//! Serif on a 37-line grid, justified between words.
 //!
-//! [`render`] is the entry point. It runs in two stages that can be read and
-//! tested apart:
+//! [`render`] is the entry point for both. It runs in two stages that can be read
+//! and tested apart:
 //!
 //! - [`layout`] (module `layout`): report + font metrics → pages of positioned
-//!   glyphs. Chinese line breaking and justification live in `layout::text`,
-//!   tables in `layout::table`, charts in `layout::chart` (drawn by
-//!   `crate::chart`), pagination in `layout` itself.
+//!   glyphs. What differs by language is one `layout::Typography` (faces, sizes,
+//!   leading, composer); Chinese line breaking and justification live in
+//!   `layout::text`, English in `layout::latin`, tables in `layout::table`,
+//!   charts in `layout::chart` (drawn by `crate::chart`), pagination in `layout`
+//!   itself.
 //! - `writer`: pages → PDF bytes, via printpdf (font subsetting, ToUnicode) and
 //!   lopdf (outline, catalog, metadata, deterministic ids); `chart` turns a
 //!   chart's shapes into path operators.
@@ -24,7 +28,9 @@ use std::path::PathBuf;
 use crate::model::{Report, SourceSpan};
 
 pub use fonts::{Face, Fonts, GlyphMetrics, Metrics};
-pub use layout::{Document, Glyph, Line, OutlineEntry, Page, PlacedDrawing, Role, Rule, layout};
+pub use layout::{
+    Document, Glyph, Line, OutlineEntry, Page, PlacedDrawing, Role, Rule, Typography, layout,
+};
 
 /// A rendered PDF and what the reader should hear about it.
 #[derive(Debug)]

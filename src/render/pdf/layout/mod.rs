@@ -4,17 +4,24 @@
 //!
 //! Blocks are first turned into a flat list of [`Piece`]s (grid lines, blank grid
 //! lines, table rows, charts, page breaks), then [`Flow`] pours the pieces onto pages of
-//! 22 grid lines, honouring "keep with next" so that a heading never ends a page
-//! and a table that crosses a page repeats its header row.
+//! grid lines (22 in Chinese, 37 in English), honouring "keep with next" so that a
+//! heading never ends a page and a table that crosses a page repeats its header row.
+//!
+//! Everything that differs between the editions (faces, sizes, leading, how
+//! characters become lines) comes from the report's [`Typography`]: Chinese
+//! composition lives in `text`, English in `latin`.
 
 mod chart;
+pub mod latin;
+pub mod script;
 mod table;
 pub mod text;
 
-use crate::model::{Annex, Block, Inline, Meta, Paragraph, Report, SourceSpan};
+use crate::model::{Annex, Block, Inline, Meta, Paragraph, Report, SourceSpan, plain_text};
 
 use super::GlyphProblem;
 use super::fonts::{Face, Metrics};
+pub use script::{Script, Typography};
 use text::{Align, Atom, Coverage, SetLine, Style};
 
 /// Points per millimetre.
@@ -46,23 +53,6 @@ const PAGE_NUMBER_GAP: f32 = 7.0 * MM;
 const EM_DESCENT: f32 = 0.12;
 /// Tolerance for comparing positions in pt.
 const EPS: f32 = 0.01;
-
-const BODY: Style = Style {
-    face: Face::Fang,
-    size: BODY_SIZE,
-};
-const KAI: Style = Style {
-    face: Face::Kai,
-    size: BODY_SIZE,
-};
-const HEI: Style = Style {
-    face: Face::Hei,
-    size: BODY_SIZE,
-};
-const TITLE: Style = Style {
-    face: Face::Title,
-    size: TITLE_SIZE,
-};
 
 /// The laid-out report.
 #[derive(Debug, Clone)]
@@ -188,9 +178,10 @@ pub struct OutlineEntry {
     pub top: f32,
 }
 
-/// Lays out the whole report.
+/// Lays out the whole report, in the typography of its language.
 pub fn layout(report: &Report, metrics: &dyn Metrics) -> Document {
-    let mut b = Builder::new(metrics);
+    let typo = Typography::of(report.lang);
+    let mut b = Builder::new(metrics, typo);
     b.title_block(&report.meta);
     for block in &report.body {
         b.block(block);
@@ -204,12 +195,12 @@ pub fn layout(report: &Report, metrics: &dyn Metrics) -> Document {
         uncovered,
         ..
     } = b;
-    let mut flow = Flow::default();
+    let mut flow = Flow::new(typo);
     flow.pour(pieces);
     let outline = flow.outline;
     let mut pages = flow.pages;
     for page in &mut pages {
-        page_number(page, metrics);
+        page_number(page, metrics, typo);
     }
     Document {
         pages,
@@ -258,15 +249,17 @@ struct GridLine {
 
 struct Builder<'a> {
     metrics: &'a dyn Metrics,
+    typo: &'static Typography,
     pieces: Vec<Piece>,
     fallbacks: Vec<GlyphProblem>,
     uncovered: Vec<GlyphProblem>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(metrics: &'a dyn Metrics) -> Self {
+    fn new(metrics: &'a dyn Metrics, typo: &'static Typography) -> Self {
         Builder {
             metrics,
+            typo,
             pieces: Vec::new(),
             fallbacks: Vec::new(),
             uncovered: Vec::new(),
@@ -288,7 +281,7 @@ impl<'a> Builder<'a> {
     /// that no face has, against `span`.
     fn shape(&mut self, runs: &[(String, Style)], span: &SourceSpan) -> Vec<Atom> {
         let mut coverage = Coverage::default();
-        let atoms = text::shape(runs, self.metrics, &mut coverage);
+        let atoms = self.typo.shape(runs, self.metrics, &mut coverage);
         let mut faces: Vec<Face> = coverage.fell_back.iter().map(|(f, _)| *f).collect();
         faces.sort();
         faces.dedup();
@@ -342,7 +335,7 @@ impl<'a> Builder<'a> {
         for (i, segment) in split_forced_breaks(runs).iter().enumerate() {
             let atoms = self.shape(segment, span);
             let indent = if i == 0 { indent } else { 0.0 };
-            let set_lines = text::compose(&atoms, indent, BLOCK_WIDTH, align);
+            let set_lines = self.typo.compose(&atoms, indent, BLOCK_WIDTH, align);
             let count = set_lines.len();
             for (j, set) in set_lines.into_iter().enumerate() {
                 let line = GridLine {
@@ -363,11 +356,12 @@ impl<'a> Builder<'a> {
 
     fn title_block(&mut self, meta: &Meta) {
         let none = SourceSpan::default();
+        let t = self.typo;
         let line = |text: &str, style: Style| vec![(text.to_string(), style)];
         self.lines(
             Role::Title,
             &none,
-            &line(&meta.title, TITLE),
+            &line(&meta.title, t.title),
             0.0,
             Align::Center,
             false,
@@ -378,7 +372,7 @@ impl<'a> Builder<'a> {
             self.lines(
                 Role::Occasion,
                 &none,
-                &line(occasion, KAI),
+                &line(occasion, t.occasion),
                 0.0,
                 Align::Center,
                 false,
@@ -389,7 +383,7 @@ impl<'a> Builder<'a> {
         self.lines(
             Role::Speaker,
             &none,
-            &line(&meta.speaker, KAI),
+            &line(&meta.speaker, t.speaker),
             0.0,
             Align::Center,
             false,
@@ -399,7 +393,7 @@ impl<'a> Builder<'a> {
         self.lines(
             Role::Salutation,
             &none,
-            &line(&meta.salutation, BODY),
+            &line(&meta.salutation, t.body),
             0.0,
             Align::Left,
             true,
@@ -410,15 +404,17 @@ impl<'a> Builder<'a> {
     fn block(&mut self, block: &Block) {
         match block {
             Block::Heading(h) => {
-                let (style, align, indent) = match h.level {
-                    1 => (HEI, Align::Center, 0.0),
-                    2 => (HEI, Align::Justify, 2.0 * CELL),
-                    _ => (KAI, Align::Justify, 2.0 * CELL),
-                };
-                if h.level == 1 {
+                let level = usize::from(h.level.clamp(1, 3)) - 1;
+                let script::HeadingStyle {
+                    style,
+                    align,
+                    indent,
+                    space_before,
+                } = self.typo.headings[level];
+                if space_before {
                     self.blank(true);
                 }
-                let runs = runs(&h.content, style);
+                let runs = self.runs(&h.content, style);
                 let outline = (h.level <= 2).then_some(h.level);
                 self.lines(
                     Role::Heading(h.level),
@@ -433,7 +429,7 @@ impl<'a> Builder<'a> {
             Block::Paragraph(p) => self.paragraph(p),
             Block::List(list) => {
                 for item in &list.items {
-                    let runs = runs(item, BODY);
+                    let runs = self.runs(item, self.typo.body);
                     self.body(&list.span, &runs);
                 }
             }
@@ -462,9 +458,17 @@ impl<'a> Builder<'a> {
     fn paragraph(&mut self, p: &Paragraph) {
         let mut all = Vec::new();
         if let Some(lead) = &p.lead {
-            all.extend(runs(lead, KAI));
+            all.extend(self.runs(lead, self.typo.lead));
+            let gap = self.typo.after_lead();
+            let (before, after) = (plain_text(lead), plain_text(&p.content));
+            if !gap.is_empty()
+                && !before.ends_with(char::is_whitespace)
+                && !after.starts_with(char::is_whitespace)
+            {
+                all.push((gap.to_string(), self.typo.body));
+            }
         }
-        all.extend(runs(&p.content, BODY));
+        all.extend(self.runs(&p.content, self.typo.body));
         self.body(&p.span, &all);
     }
 
@@ -473,7 +477,7 @@ impl<'a> Builder<'a> {
             Role::Body,
             span,
             runs,
-            2.0 * CELL,
+            self.typo.indent,
             Align::Justify,
             false,
             None,
@@ -482,8 +486,8 @@ impl<'a> Builder<'a> {
 
     /// A glossary entry or a case: "N." then the term or title as a lead-in.
     fn numbered(&mut self, number: u32, term: &str, body: &[Inline], span: &SourceSpan) {
-        let mut all = vec![(format!("{number}."), BODY), (format!("{term}："), KAI)];
-        all.extend(runs(body, BODY));
+        let mut all = self.typo.numbered(number, term);
+        all.extend(self.runs(body, self.typo.body));
         self.body(span, &all);
     }
 
@@ -492,7 +496,7 @@ impl<'a> Builder<'a> {
         if caption.trim().is_empty() {
             return;
         }
-        let runs = vec![(caption.to_string(), BODY)];
+        let runs = vec![(caption.to_string(), self.typo.body)];
         self.lines(Role::Caption, span, &runs, 0.0, Align::Center, false, None);
     }
 
@@ -500,7 +504,7 @@ impl<'a> Builder<'a> {
     fn annex(&mut self, annex: &Annex) {
         let none = SourceSpan::default();
         self.push(PieceKind::PageBreak, false);
-        let label = vec![(annex.label.clone(), HEI)];
+        let label = vec![(annex.label.clone(), self.typo.annex_label)];
         let outline_title = format!("{} {}", annex.label, annex.title);
         self.lines(
             Role::AnnexLabel,
@@ -519,7 +523,7 @@ impl<'a> Builder<'a> {
             l.outline = Some((1, outline_title));
         }
         self.blank(true);
-        let title = vec![(annex.title.clone(), TITLE)];
+        let title = vec![(annex.title.clone(), self.typo.annex_title)];
         self.lines(
             Role::AnnexTitle,
             &none,
@@ -536,36 +540,46 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Flattens inlines into styled runs. Emphasis is set in 楷体 and strong text in
-/// 黑体: official documents emphasise by face, never by fake bold.
-fn runs(inlines: &[Inline], style: Style) -> Vec<(String, Style)> {
-    let mut out = Vec::new();
-    collect_runs(inlines, style, &mut out);
-    out
+impl Builder<'_> {
+    /// Flattens inlines into styled runs. In Chinese, emphasis is set in 楷体 and
+    /// strong text in 黑体: official documents emphasise by face, never by fake
+    /// bold. In English, italic and bold.
+    fn runs(&self, inlines: &[Inline], style: Style) -> Vec<(String, Style)> {
+        let mut out = Vec::new();
+        collect_runs(inlines, style, self.typo, &mut out);
+        out
+    }
 }
 
-fn collect_runs(inlines: &[Inline], style: Style, out: &mut Vec<(String, Style)>) {
+fn collect_runs(
+    inlines: &[Inline],
+    style: Style,
+    typo: &Typography,
+    out: &mut Vec<(String, Style)>,
+) {
     for inline in inlines {
         match inline {
             Inline::Text(t) => out.push((soft_breaks(t), style)),
             Inline::Emphasis(c) => collect_runs(
                 c,
                 Style {
-                    face: Face::Kai,
+                    face: typo.emphasis,
                     ..style
                 },
+                typo,
                 out,
             ),
             Inline::Strong(c) => collect_runs(
                 c,
                 Style {
-                    face: Face::Hei,
+                    face: typo.strong,
                     ..style
                 },
+                typo,
                 out,
             ),
             Inline::TermRef { content, .. } | Inline::Link { content, .. } => {
-                collect_runs(content, style, out)
+                collect_runs(content, style, typo, out)
             }
             Inline::LineBreak => out.push(("\n".to_string(), style)),
         }
@@ -635,8 +649,12 @@ fn describe(chars: &str) -> String {
 // ---------------------------------------------------------------------------
 // Pieces to pages
 
-#[derive(Default)]
 struct Flow {
+    /// Grid rows per page and their pitch.
+    lines_per_page: usize,
+    pitch: f32,
+    em_descent: f32,
+    draws_spaces: bool,
     pages: Vec<Page>,
     /// Depth already used on the current page, from the top of the text block.
     y: f32,
@@ -646,6 +664,30 @@ struct Flow {
 }
 
 impl Flow {
+    fn new(typo: &Typography) -> Flow {
+        Flow {
+            lines_per_page: typo.lines_per_page,
+            pitch: typo.pitch(),
+            em_descent: typo.em_descent,
+            draws_spaces: typo.draws_spaces(),
+            pages: Vec::new(),
+            y: 0.0,
+            outline: Vec::new(),
+            table_header: None,
+        }
+    }
+
+    /// The first grid row at or below depth `y`.
+    fn grid_row(&self, y: f32) -> usize {
+        ((y - EPS) / self.pitch).ceil().max(0.0) as usize
+    }
+
+    /// Grid rows a line takes: one, unless its type is too large to set solid
+    /// on one pitch with some air (an English title on the 17 pt grid).
+    fn rows_for(&self, size: f32) -> usize {
+        ((size * 1.15 / self.pitch).ceil() as usize).max(1)
+    }
+
     fn pour(&mut self, pieces: Vec<Piece>) {
         self.new_page();
         for i in 0..pieces.len() {
@@ -691,11 +733,12 @@ impl Flow {
         let mut y = self.y;
         for piece in pieces {
             y = match &piece.kind {
-                PieceKind::Line(_) | PieceKind::Blank => {
-                    grid_row(y) as f32 * LINE_PITCH + LINE_PITCH
+                PieceKind::Line(line) => {
+                    (self.grid_row(y) + self.rows_for(line.size)) as f32 * self.pitch
                 }
+                PieceKind::Blank => self.grid_row(y) as f32 * self.pitch + self.pitch,
                 PieceKind::Row(row) => y + row.height,
-                PieceKind::Chart(c) => grid_row(y) as f32 * LINE_PITCH + c.height,
+                PieceKind::Chart(c) => self.grid_row(y) as f32 * self.pitch + c.height,
                 PieceKind::PageBreak => return true,
             };
             if y > BLOCK_HEIGHT + EPS {
@@ -714,12 +757,12 @@ impl Flow {
             }
             PieceKind::Blank => {
                 if !self.page_is_empty() {
-                    self.y = (grid_row(self.y) + 1) as f32 * LINE_PITCH;
+                    self.y = (self.grid_row(self.y) + 1) as f32 * self.pitch;
                 }
             }
             PieceKind::Line(line) => {
                 self.table_header = None;
-                if grid_row(self.y) >= LINES_PER_PAGE {
+                if self.grid_row(self.y) + self.rows_for(line.size) > self.lines_per_page {
                     self.new_page();
                 }
                 self.place_line(line);
@@ -735,7 +778,7 @@ impl Flow {
             }
             PieceKind::Chart(c) => {
                 self.table_header = None;
-                let top = grid_row(self.y) as f32 * LINE_PITCH;
+                let top = self.grid_row(self.y) as f32 * self.pitch;
                 if top + c.height > BLOCK_HEIGHT + EPS && !self.page_is_empty() {
                     self.new_page();
                 } else {
@@ -748,10 +791,16 @@ impl Flow {
 
     /// A chart takes whole grid lines from the current depth, which is on the grid.
     fn place_chart(&mut self, c: &chart::ChartBox) {
+        let spaces = self.draws_spaces;
         let page = self.pages.last_mut().expect("a page is open");
         let (left, top) = (page.block_left(), TOP_MARGIN + self.y);
         for text in &c.lines {
-            let line = to_line(&text.line, left + text.line.offset, top + text.baseline);
+            let line = to_line(
+                &text.line,
+                left + text.line.offset,
+                top + text.baseline,
+                spaces,
+            );
             page.lines.push(line);
         }
         page.drawings.push(PlacedDrawing {
@@ -763,8 +812,9 @@ impl Flow {
     }
 
     fn place_line(&mut self, line: &GridLine) {
-        let row = grid_row(self.y);
-        let top = TOP_MARGIN + row as f32 * LINE_PITCH;
+        let row = self.grid_row(self.y);
+        let rows = self.rows_for(line.size);
+        let top = TOP_MARGIN + row as f32 * self.pitch;
         let page = self.pages.last_mut().expect("a page is open");
         let left = page.block_left() + line.offset;
         if let Some((level, title)) = &line.outline {
@@ -775,16 +825,23 @@ impl Flow {
                 top,
             });
         }
-        let baseline = top + (LINE_PITCH - line.size) / 2.0 + (1.0 - EM_DESCENT) * line.size;
-        page.lines.push(to_line(line, left, baseline));
-        self.y = (row + 1) as f32 * LINE_PITCH;
+        let height = rows as f32 * self.pitch;
+        let baseline = top + (height - line.size) / 2.0 + (1.0 - self.em_descent) * line.size;
+        page.lines
+            .push(to_line(line, left, baseline, self.draws_spaces));
+        self.y = (row + rows) as f32 * self.pitch;
     }
 
     fn place_row(&mut self, row: &table::RowBox) {
         let page = self.pages.last_mut().expect("a page is open");
         let (left, top) = (page.block_left(), TOP_MARGIN + self.y);
         for cell in &row.lines {
-            let mut line = to_line(&cell.line, left + cell.line.offset, top + cell.baseline);
+            let mut line = to_line(
+                &cell.line,
+                left + cell.line.offset,
+                top + cell.baseline,
+                self.draws_spaces,
+            );
             line.role = Role::TableCell;
             page.lines.push(line);
         }
@@ -801,12 +858,8 @@ impl Flow {
     }
 }
 
-/// The first grid row at or below depth `y`.
-fn grid_row(y: f32) -> usize {
-    ((y - EPS) / LINE_PITCH).ceil().max(0.0) as usize
-}
-
-fn to_line(line: &GridLine, left: f32, baseline: f32) -> Line {
+/// Positions a composed line; spaces become glyphs only if `spaces`.
+fn to_line(line: &GridLine, left: f32, baseline: f32, spaces: bool) -> Line {
     Line {
         role: line.role,
         span: line.span.clone(),
@@ -822,7 +875,7 @@ fn to_line(line: &GridLine, left: f32, baseline: f32) -> Line {
             .set
             .atoms
             .iter()
-            .filter(|(a, _)| !a.ch.is_whitespace())
+            .filter(|(a, _)| spaces || !a.ch.is_whitespace())
             .map(|(a, x)| Glyph {
                 ch: a.ch,
                 face: a.face,
@@ -834,36 +887,36 @@ fn to_line(line: &GridLine, left: f32, baseline: f32) -> Line {
     }
 }
 
-/// "— N —" in 14 pt 宋体, 7 mm below the text block; on the outer side of the
-/// page, one character in from the edge of the text block.
-fn page_number(page: &mut Page, metrics: &dyn Metrics) {
-    let style = Style {
-        face: Face::Song,
-        size: PAGE_NUMBER_SIZE,
-    };
+/// "— N —" (14 pt 宋体 in Chinese), 7 mm below the text block; on the outer side
+/// of the page, one character (one em) in from the edge of the text block.
+fn page_number(page: &mut Page, metrics: &dyn Metrics, typo: &Typography) {
+    let style = typo.page_number;
     let runs = [(format!("— {} —", page.number), style)];
-    let atoms = text::shape(&runs, metrics, &mut Coverage::default());
-    let set = text::compose(&atoms, 0.0, BLOCK_WIDTH, Align::Left).remove(0);
-    let inset = PAGE_NUMBER_SIZE;
+    let atoms = typo.shape(&runs, metrics, &mut Coverage::default());
+    let set = typo
+        .compose(&atoms, 0.0, BLOCK_WIDTH, Align::Left)
+        .remove(0);
+    let inset = style.size;
     let left = if page.number % 2 == 1 {
         page.block_left() + BLOCK_WIDTH - inset - set.width
     } else {
         page.block_left() + inset
     };
     let baseline =
-        TOP_MARGIN + BLOCK_HEIGHT + PAGE_NUMBER_GAP + (1.0 - EM_DESCENT) * PAGE_NUMBER_SIZE;
+        TOP_MARGIN + BLOCK_HEIGHT + PAGE_NUMBER_GAP + (1.0 - typo.em_descent) * style.size;
     let grid = GridLine {
         role: Role::PageNumber,
         span: SourceSpan::default(),
         set,
         offset: 0.0,
         measure: BLOCK_WIDTH,
-        size: PAGE_NUMBER_SIZE,
+        size: style.size,
         first: true,
         last: true,
         outline: None,
     };
-    page.lines.push(to_line(&grid, left, baseline));
+    page.lines
+        .push(to_line(&grid, left, baseline, typo.draws_spaces()));
 }
 
 #[cfg(test)]

@@ -1,15 +1,11 @@
 //! Ruled tables. A table spans the measure; its type is 14 pt, or 12 pt when 14 pt
-//! does not fit. Rows are pieces of their own so the flow can break between them
-//! and repeat the header row on the next page.
+//! does not fit (11 or 10 pt in English). Rows are pieces of their own so the flow
+//! can break between them and repeat the header row on the next page.
 
 use crate::model::{self, Table};
 
 use super::text::{self, Align, Coverage, Style};
-use super::{BLOCK_WIDTH, Builder, EM_DESCENT, GridLine, LINE_PITCH, PieceKind, Role, Rule};
-use crate::render::pdf::fonts::Face;
-
-/// Sizes to try, largest first (四号, 小四).
-const SIZES: [f32; 2] = [14.0, 12.0];
+use super::{BLOCK_WIDTH, Builder, GridLine, PieceKind, Role, Rule};
 /// Space between a cell's rules and its text.
 const PAD_X: f32 = 4.0;
 /// Line pitch inside a cell, per pt of type size.
@@ -35,13 +31,10 @@ pub(super) struct CellLine {
 
 pub(super) fn table(b: &mut Builder, t: &Table) {
     let unit_style = Style {
-        face: Face::Fang,
-        size: SIZES[0],
+        face: b.typo.table.cell,
+        size: b.typo.table.sizes[0],
     };
-    let title_style = Style {
-        face: Face::Hei,
-        size: super::BODY_SIZE,
-    };
+    let title_style = b.typo.table.title;
     if let Some(title) = &t.title {
         let runs = [(title.clone(), title_style)];
         b.lines(
@@ -99,9 +92,10 @@ pub(super) fn table(b: &mut Builder, t: &Table) {
     b.blank(false);
 }
 
-fn cell_style(header: bool, size: f32) -> Style {
+fn cell_style(b: &Builder, header: bool, size: f32) -> Style {
+    let table = &b.typo.table;
     Style {
-        face: if header { Face::Hei } else { Face::Fang },
+        face: if header { table.header } else { table.cell },
         size,
     }
 }
@@ -120,16 +114,17 @@ fn cell_segments(cell: &model::Cell) -> impl Iterator<Item = &str> {
 /// its widest unbreakable piece ("105890" never splits), and the rest of the
 /// measure goes to the columns in proportion to how much more they would need.
 fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -> (f32, Vec<f32>) {
-    for &size in &SIZES {
+    let sizes = b.typo.table.sizes;
+    for &size in &sizes {
         let mut natural = vec![0.0f32; columns];
         let mut minimum = vec![0.0f32; columns];
         for (cells, header) in rows {
             for (c, cell) in cells.iter().enumerate() {
                 for segment in cell_segments(cell) {
                     // Coverage is reported once, when the row is set.
-                    let runs = [(segment.to_string(), cell_style(*header, size))];
-                    let atoms = text::shape(&runs, b.metrics, &mut Coverage::default());
-                    let (one_line, widest_piece) = widths_of(&atoms);
+                    let runs = [(segment.to_string(), cell_style(b, *header, size))];
+                    let atoms = b.typo.shape(&runs, b.metrics, &mut Coverage::default());
+                    let (one_line, widest_piece) = widths_of(b, &atoms);
                     natural[c] = natural[c].max(one_line + 2.0 * PAD_X);
                     minimum[c] = minimum[c].max(widest_piece + 2.0 * PAD_X);
                 }
@@ -140,7 +135,7 @@ fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -
             let extra = (BLOCK_WIDTH - total) / columns as f32;
             return (size, natural.iter().map(|w| w + extra).collect());
         }
-        if size == SIZES[SIZES.len() - 1] {
+        if size == sizes[sizes.len() - 1] {
             let least: f32 = minimum.iter().sum();
             let room = (BLOCK_WIDTH - least).max(0.0);
             let share = room / (total - least).max(f32::EPSILON);
@@ -164,8 +159,8 @@ fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -
 }
 
 /// The width of `atoms` set on one line, and of their widest unbreakable piece.
-fn widths_of(atoms: &[text::Atom]) -> (f32, f32) {
-    let breaks = text::break_opportunities(atoms);
+fn widths_of(b: &Builder, atoms: &[text::Atom]) -> (f32, f32) {
+    let breaks = b.typo.break_opportunities(atoms);
     let (mut piece, mut widest) = (0.0f32, 0.0f32);
     for (i, atom) in atoms.iter().enumerate() {
         if breaks[i] {
@@ -189,7 +184,8 @@ fn row_box(
     last: bool,
 ) -> RowBox {
     let leading = size * CELL_LEADING;
-    let style = cell_style(header, size);
+    let style = cell_style(b, header, size);
+    let (pitch, em_descent) = (b.typo.pitch(), b.typo.em_descent);
     let mut columns = Vec::new();
     let mut x = 0.0;
     for (c, width) in widths.iter().enumerate() {
@@ -203,14 +199,14 @@ fn row_box(
             };
             for segment in cell_segments(cell) {
                 let atoms = b.shape(&[(segment.to_string(), style)], &t.span);
-                set_lines.extend(text::compose(&atoms, 0.0, inner, align));
+                set_lines.extend(b.typo.compose(&atoms, 0.0, inner, align));
             }
         }
         columns.push((x + PAD_X, inner, set_lines));
         x += width;
     }
     let most = columns.iter().map(|(_, _, l)| l.len()).max().unwrap_or(0);
-    let height = (most as f32 * leading + (LINE_PITCH - leading)).max(LINE_PITCH);
+    let height = (most as f32 * leading + (pitch - leading)).max(pitch);
 
     let mut lines = Vec::new();
     for (offset, inner, set_lines) in columns {
@@ -219,7 +215,7 @@ fn row_box(
         let count = set_lines.len();
         for (i, set) in set_lines.into_iter().enumerate() {
             let baseline =
-                top + i as f32 * leading + (leading - size) / 2.0 + (1.0 - EM_DESCENT) * size;
+                top + i as f32 * leading + (leading - size) / 2.0 + (1.0 - em_descent) * size;
             let line = GridLine {
                 role: Role::TableCell,
                 span: t.span.clone(),
