@@ -12,12 +12,15 @@
 //!                                                                   ▼
 //!                                        render::html, render::pdf ──▶ site::write ──▶ out/
 //! ```
+//!
+//! `serve` runs the same pipeline again whenever an input changes.
 
 pub mod check;
 pub mod figures;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site;
 pub mod source;
 
@@ -25,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use check::Diagnostic;
 use model::Report;
+pub use render::html::SiteOptions;
 use site::OutputFile;
 use source::Sources;
 
@@ -166,20 +170,45 @@ pub enum BuildError {
 /// Build the report into `out_dir`: check, render every output, then swap `out_dir` in
 /// whole. On any error the previous `out_dir` is left untouched.
 pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
-    let checked = check(project);
-    if checked.reports.is_empty() || checked.has_errors() {
-        return Err(BuildError::Report(Box::new(checked)));
-    }
-    let files = render_all(project, &checked.reports)?;
+    build_with(project, out_dir, &SiteOptions::default())
+}
+
+/// [`build`] for a site published at a known address (`--base-url`).
+pub fn build_with(
+    project: &Project,
+    out_dir: &Path,
+    options: &SiteOptions,
+) -> Result<Checked, BuildError> {
+    let (checked, files) = build_files(project, options)?;
     site::write(out_dir, &files)
         .map_err(|e| BuildError::Environment(format!("cannot write {}: {e}", out_dir.display())))?;
     Ok(checked)
 }
 
+/// Check and render, without writing: what `serve` keeps in memory between builds.
+pub fn build_files(
+    project: &Project,
+    options: &SiteOptions,
+) -> Result<(Checked, Vec<OutputFile>), BuildError> {
+    let checked = check(project);
+    if checked.reports.is_empty() || checked.has_errors() {
+        return Err(BuildError::Report(Box::new(checked)));
+    }
+    let files = render_all(project, &checked.reports, options)?;
+    Ok((checked, files))
+}
+
 /// Every output file of the resolved reports (one per language, source first).
-pub fn render_all(project: &Project, reports: &[Report]) -> Result<Vec<OutputFile>, BuildError> {
-    let mut files = render::html::render(reports, &project.templates_dir)
+pub fn render_all(
+    project: &Project,
+    reports: &[Report],
+    options: &SiteOptions,
+) -> Result<Vec<OutputFile>, BuildError> {
+    // The PDFs come first so that the pages can link the ones that exist.
+    let others: Vec<OutputFile> = Vec::new();
+    let mut files = render::html::render(reports, &project.templates_dir, options, &others)
         .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
+    files.extend(others);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
