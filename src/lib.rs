@@ -190,12 +190,60 @@ pub fn build_files(
     project: &Project,
     options: &SiteOptions,
 ) -> Result<(Checked, Vec<OutputFile>), BuildError> {
-    let checked = check(project);
+    let mut checked = check(project);
     if checked.reports.is_empty() || checked.has_errors() {
         return Err(BuildError::Report(Box::new(checked)));
     }
-    let files = render_all(project, &checked.reports, options)?;
-    Ok((checked, files))
+    let rendered = render_all(project, &checked.reports, options)?;
+    if let Some(sources) = &checked.sources {
+        checked
+            .problems
+            .extend(rendered.problems.iter().map(|p| p.to_diagnostic(sources)));
+        check::sort(&mut checked.problems);
+    }
+    if checked.has_errors() {
+        return Err(BuildError::Report(Box::new(checked)));
+    }
+    Ok((checked, rendered.files))
+}
+
+/// Every output file, and what rendering found wrong in the report.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub problems: Vec<RenderProblem>,
+}
+
+/// A problem only a renderer can see: characters a face lacks (a warning) or that no
+/// bundled font covers (an error).
+pub struct RenderProblem {
+    pub glyphs: render::pdf::GlyphProblem,
+    pub severity: check::Severity,
+}
+
+impl RenderProblem {
+    fn to_diagnostic(&self, sources: &Sources) -> Diagnostic {
+        let span = &self.glyphs.span;
+        let (file, offset) = if span.file.as_os_str().is_empty() {
+            // The title block comes from report.yaml.
+            (PathBuf::from(source::MANIFEST), 0)
+        } else {
+            let text = sources.text(&span.file);
+            let offset = text
+                .split_inclusive('\n')
+                .take(span.line.saturating_sub(1))
+                .map(str::len)
+                .sum();
+            (span.file.clone(), offset)
+        };
+        let location = check::Location::new(&file, offset);
+        let message = format!("PDF: {}", self.glyphs.message);
+        match self.severity {
+            check::Severity::Error => Diagnostic::error(location, message)
+                .with_hint("replace the characters, or add a font that covers them to fonts/"),
+            check::Severity::Warning => Diagnostic::warning(location, message)
+                .with_hint("the fallback face prints them; check that they read well"),
+        }
+    }
 }
 
 /// Every output file of the resolved reports (one per language, source first).
@@ -203,12 +251,33 @@ pub fn render_all(
     project: &Project,
     reports: &[Report],
     options: &SiteOptions,
-) -> Result<Vec<OutputFile>, BuildError> {
-    // The PDFs come first so that the pages can link the ones that exist.
-    let others: Vec<OutputFile> = Vec::new();
-    let mut files = render::html::render(reports, &project.templates_dir, options, &others)
+) -> Result<Rendered, BuildError> {
+    // The PDFs come first so that the pages link exactly the PDFs that exist.
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    if let Some(zh) = reports.iter().find(|r| r.lang == model::Lang::Zh) {
+        let fonts = render::pdf::Fonts::load(&project.fonts_dir)
+            .map_err(|e| BuildError::Environment(e.to_string()))?;
+        match render::pdf::render(zh, &fonts) {
+            Ok(pdf) => {
+                files.push(OutputFile::new("zh/report.pdf", pdf.bytes));
+                problems.extend(pdf.warnings.into_iter().map(|glyphs| RenderProblem {
+                    glyphs,
+                    severity: check::Severity::Warning,
+                }));
+            }
+            Err(render::pdf::PdfError::UncoveredGlyphs(uncovered)) => {
+                problems.extend(uncovered.into_iter().map(|glyphs| RenderProblem {
+                    glyphs,
+                    severity: check::Severity::Error,
+                }));
+            }
+            Err(e) => return Err(BuildError::Environment(format!("PDF: {e}"))),
+        }
+    }
+    let html = render::html::render(reports, &project.templates_dir, options, &files)
         .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
-    files.extend(others);
+    files.extend(html);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Rendered { files, problems })
 }

@@ -77,6 +77,7 @@ enum Open {
     Link {
         url: String,
         content: Vec<Inline>,
+        offset: usize,
     },
     /// A construct reports cannot hold; its text is kept and a problem raised.
     Unsupported,
@@ -102,6 +103,14 @@ impl Builder<'_> {
     }
 
     fn unsupported(&mut self, offset: usize, what: &str, hint: &str) {
+        self.refuse(
+            offset,
+            &format!("{what} cannot appear in a report section"),
+            hint,
+        );
+    }
+
+    fn refuse(&mut self, offset: usize, message: &str, hint: &str) {
         let line = self.span(offset).line;
         let line_start: usize = self
             .rendered
@@ -110,13 +119,8 @@ impl Builder<'_> {
             .map(str::len)
             .sum();
         // Point at the line: the column may differ from the source after Tera.
-        self.problems.push(
-            Diagnostic::error(
-                Location::new(self.file, line_start),
-                format!("{what} cannot appear in a report section"),
-            )
-            .with_hint(hint),
-        );
+        self.problems
+            .push(Diagnostic::error(Location::new(self.file, line_start), message).with_hint(hint));
     }
 
     fn event(&mut self, event: Event, offset: usize) {
@@ -187,6 +191,7 @@ impl Builder<'_> {
             Tag::Link { dest_url, .. } => Open::Link {
                 url: dest_url.to_string(),
                 content: Vec::new(),
+                offset,
             },
             Tag::Image { .. } => {
                 self.unsupported(
@@ -283,12 +288,27 @@ impl Builder<'_> {
             }
             Open::Emphasis(content) => self.push_inline(Inline::Emphasis(content)),
             Open::Strong(content) => self.push_inline(Inline::Strong(content)),
-            Open::Link { url, content } => match url.strip_prefix(TERM_SCHEME) {
+            Open::Link {
+                url,
+                content,
+                offset,
+            } => match url.strip_prefix(TERM_SCHEME) {
                 Some(term_id) => self.push_inline(Inline::TermRef {
                     term_id: term_id.to_string(),
                     content,
                 }),
-                None => self.push_inline(Inline::Link { url, content }),
+                None if is_safe_url(&url) => self.push_inline(Inline::Link { url, content }),
+                None => {
+                    // The words stay; the link does not reach the page.
+                    self.refuse(
+                        offset,
+                        &format!("the link target `{url}` is not allowed"),
+                        "link to http(s), mailto or a relative address; script and data links are never published",
+                    );
+                    for inline in content {
+                        self.push_inline(inline);
+                    }
+                }
             },
             Open::Unsupported => {}
         }
@@ -370,6 +390,20 @@ impl Builder<'_> {
             | Open::Link { content, .. } => last_in(content),
             _ => None,
         })
+    }
+}
+
+/// Web addresses and relative links; never `javascript:`, `data:` or other schemes
+/// that run or embed content.
+fn is_safe_url(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    let scheme_end = url.find([':', '/', '?', '#']);
+    match scheme_end {
+        Some(i) if url[i..].starts_with(':') => {
+            let scheme = &url[..i];
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+        _ => !url.chars().any(char::is_control),
     }
 }
 
@@ -471,6 +505,35 @@ mod tests {
             &mut problems,
         );
         assert!(!problems.is_empty());
+    }
+
+    #[test]
+    fn script_and_data_links_are_refused_and_web_links_kept() {
+        for url in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " data:text/html,x",
+            "vbscript:x",
+        ] {
+            let mut problems = Vec::new();
+            let blocks = parse(
+                &format!("[点此]({url})"),
+                Path::new("t.md"),
+                &mut 0,
+                &mut problems,
+            );
+            assert_eq!(problems.len(), 1, "{url}");
+            assert!(matches!(&paragraph(&blocks[0]).content[..], [Inline::Text(t)] if t == "点此"));
+        }
+        for url in [
+            "https://court.gov.cn/a",
+            "mailto:x@y.cn",
+            "#term-x",
+            "../en/",
+            "report.pdf",
+        ] {
+            assert!(is_safe_url(url), "{url}");
+        }
     }
 
     #[test]

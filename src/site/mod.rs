@@ -1,5 +1,9 @@
 //! Stage 5, **write**: assemble `out/` in a temporary folder beside it and swap it in
 //! whole, so that a failed or interrupted build leaves the previous `out/` as it was.
+//!
+//! The swap is one `renameat2(RENAME_EXCHANGE)`: at every instant `out/` is either the
+//! complete old output or the complete new one, even if the process is killed. Where
+//! the file system cannot exchange, two renames leave a moment without `out/`.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -34,6 +38,7 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> io::Result<()> {
         })?
         .to_string_lossy()
         .into_owned();
+    remove_leftovers(&parent, &name);
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(&parent)?;
@@ -45,23 +50,48 @@ pub fn write(out_dir: &Path, files: &[OutputFile]) -> io::Result<()> {
         std::fs::write(&target, &file.bytes)?;
     }
     let staged = staging.keep();
-    if out_dir.exists() {
-        // Move the old output aside first; it is removed only once the new one is in place.
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.old-"))
-            .tempdir_in(&parent)?
-            .keep();
-        std::fs::remove_dir(&old)?;
-        std::fs::rename(out_dir, &old)?;
-        if let Err(e) = std::fs::rename(&staged, out_dir) {
-            let _ = std::fs::rename(&old, out_dir);
+    if !out_dir.exists() {
+        return std::fs::rename(&staged, out_dir).inspect_err(|_| {
             let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-        std::fs::remove_dir_all(&old)?;
-    } else if let Err(e) = std::fs::rename(&staged, out_dir) {
+        });
+    }
+    let exchanged = rustix::fs::renameat_with(
+        rustix::fs::CWD,
+        &staged,
+        rustix::fs::CWD,
+        out_dir,
+        rustix::fs::RenameFlags::EXCHANGE,
+    );
+    if exchanged.is_ok() {
+        // `staged` now holds the previous output.
+        return std::fs::remove_dir_all(&staged);
+    }
+    let old = tempfile::Builder::new()
+        .prefix(&format!(".{name}.old-"))
+        .tempdir_in(&parent)?
+        .keep();
+    std::fs::remove_dir(&old)?;
+    std::fs::rename(out_dir, &old)?;
+    if let Err(e) = std::fs::rename(&staged, out_dir) {
+        let _ = std::fs::rename(&old, out_dir);
         let _ = std::fs::remove_dir_all(&staged);
         return Err(e);
     }
+    std::fs::remove_dir_all(&old)?;
     Ok(())
+}
+
+/// Staging folders of builds that were killed before they could clean up.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.new-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }

@@ -351,6 +351,17 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
 }
 
+/// The largest report file read: far above any real section, small enough to keep a
+/// build's time and memory bounded.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why a file could not be read: a problem at a place in the file itself, or one best
+/// shown where the file is named.
+enum Unreadable {
+    Here(Diagnostic),
+    Named { message: String, hint: String },
+}
+
 struct Loader {
     root: PathBuf,
     files: BTreeMap<PathBuf, String>,
@@ -361,36 +372,102 @@ impl Loader {
     /// Read one file into `files`. `listed_at` is where the manifest names it, so that a
     /// missing file is reported where the author can fix the name.
     fn read(&mut self, path: &Path, listed_at: Option<Location>) -> Option<()> {
-        let full = self.root.join(path);
-        match std::fs::read(&full) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => {
-                    self.files.insert(path.to_path_buf(), text);
-                    Some(())
-                }
-                Err(e) => {
-                    let offset = e.utf8_error().valid_up_to();
-                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    self.files.insert(path.to_path_buf(), text);
-                    self.problems.push(
-                        Diagnostic::error(
-                            Location::new(path, offset),
-                            "the file is not valid UTF-8 text",
-                        )
-                        .with_hint("save the file as UTF-8 (without a byte-order mark)"),
-                    );
-                    None
-                }
-            },
-            Err(e) => {
-                let message = format!("cannot read `{}`: {e}", path.display());
-                let hint = "check the file name, or add the file to the report folder";
-                let location = listed_at.unwrap_or_else(|| Location::new(path, 0));
+        let location = listed_at.unwrap_or_else(|| Location::new(path, 0));
+        match self.read_text(path) {
+            Ok(text) => {
+                self.files.insert(path.to_path_buf(), text);
+                Some(())
+            }
+            Err(Unreadable::Here(problem)) => {
+                self.problems.push(problem);
+                None
+            }
+            Err(Unreadable::Named { message, hint }) => {
                 self.problems
                     .push(Diagnostic::error(location, message).with_hint(hint));
                 None
             }
         }
+    }
+
+    /// The text of a report file, refused when it lies outside the report folder, is
+    /// too large, is not UTF-8 or holds control characters.
+    fn read_text(&mut self, path: &Path) -> Result<String, Unreadable> {
+        let named = |message: String, hint: &str| Unreadable::Named {
+            message,
+            hint: hint.to_string(),
+        };
+        let inside = path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !inside {
+            return Err(named(
+                format!("`{}` lies outside the report folder", path.display()),
+                "name files by their path inside the report folder, without `..` or a leading `/`",
+            ));
+        }
+        let full = self.root.join(path);
+        let escapes = match (full.canonicalize(), self.root.canonicalize()) {
+            (Ok(file), Ok(root)) => !file.starts_with(root),
+            _ => false,
+        };
+        if escapes {
+            return Err(named(
+                format!(
+                    "`{}` links to a file outside the report folder",
+                    path.display()
+                ),
+                "copy the file into the report folder instead of linking to it",
+            ));
+        }
+        let size = std::fs::metadata(&full).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_FILE_BYTES {
+            return Err(named(
+                format!(
+                    "`{}` is {:.1} MiB; a report file may have at most {} MiB",
+                    path.display(),
+                    size as f64 / (1024.0 * 1024.0),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+                "split the text into several section files",
+            ));
+        }
+        let bytes = std::fs::read(&full).map_err(|e| {
+            named(
+                format!("cannot read `{}`: {e}", path.display()),
+                "check the file name, or add the file to the report folder",
+            )
+        })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                self.files.insert(path.to_path_buf(), text);
+                return Err(Unreadable::Here(
+                    Diagnostic::error(
+                        Location::new(path, offset),
+                        "the file is not valid UTF-8 text",
+                    )
+                    .with_hint("save the file as UTF-8"),
+                ));
+            }
+        };
+        if let Some((offset, c)) = text
+            .char_indices()
+            .find(|&(_, c)| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || c == '\u{feff}')
+        {
+            let message = format!(
+                "the file holds an invisible control character U+{:04X}",
+                c as u32
+            );
+            self.files.insert(path.to_path_buf(), text);
+            return Err(Unreadable::Here(
+                Diagnostic::error(Location::new(path, offset), message)
+                    .with_hint("delete it (editors often show nothing there); save the file as UTF-8 without a byte-order mark"),
+            ));
+        }
+        Ok(text)
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<T> {

@@ -113,6 +113,30 @@ mod tests {
     }
 
     #[test]
+    fn alias_bombs_and_deep_nesting_are_refused_whatever_the_expected_type() {
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            bomb.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let started = std::time::Instant::now();
+        let problem = parse::<serde_yaml::Value>(Path::new("x.yaml"), &bomb).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5);
+        assert!(
+            problem.message.contains("repetition limit"),
+            "{}",
+            problem.message
+        );
+        let deep = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+        let problem = parse::<serde_yaml::Value>(Path::new("x.yaml"), &deep).unwrap_err();
+        assert!(
+            problem.message.contains("recursion limit"),
+            "{}",
+            problem.message
+        );
+    }
+
+    #[test]
     fn type_errors_carry_their_position() {
         let problem = parse::<std::collections::BTreeMap<String, u64>>(
             Path::new("x.yaml"),

@@ -136,6 +136,22 @@ for (const file of pages) {
   const scripts = await page.locator('script').count();
   if (scripts > 0) fail(file, `${scripts} <script> element(s): the report must not need JavaScript`);
 
+  // The language of every fragment is marked (WCAG 3.1.2): no Chinese text in an
+  // English element, no run of English words in a Chinese one. axe cannot see this.
+  const unmarked = await page.evaluate(() => {
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      const lang = node.parentElement.closest('[lang]')?.getAttribute('lang') || '';
+      const wrong = lang.startsWith('en') ? /\p{Script=Han}/u.test(text)
+        : lang.startsWith('zh') ? /[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}[ ,]+[A-Za-z]{2,}/.test(text) : false;
+      if (wrong) found.push(`"${text.trim().slice(0, 40)}" in lang=${lang}`);
+    }
+    return found;
+  });
+  for (const u of unmarked.slice(0, 5)) fail(file, `language not marked: ${u}`);
+
   idsOf.set(file, new Set(await page.evaluate(() => [...document.querySelectorAll('[id]')].map((e) => e.id))));
   linksOf.set(
     file,

@@ -4,7 +4,7 @@
 
 use crate::model::{self, Table};
 
-use super::text::{self, Align, Style};
+use super::text::{self, Align, Coverage, Style};
 use super::{BLOCK_WIDTH, Builder, EM_DESCENT, GridLine, LINE_PITCH, PieceKind, Role, Rule};
 use crate::render::pdf::fonts::Face;
 
@@ -73,7 +73,7 @@ pub(super) fn table(b: &mut Builder, t: &Table) {
         .collect();
     let columns = rows.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
     if columns > 0 {
-        let (size, widths) = column_widths(b, t, &rows, columns);
+        let (size, widths) = column_widths(b, &rows, columns);
         let count = rows.len();
         for (i, (cells, header)) in rows.iter().enumerate() {
             let row = row_box(b, t, cells, *header, size, &widths, i == 0, i + 1 == count);
@@ -114,39 +114,67 @@ fn cell_segments(cell: &model::Cell) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-/// Picks the largest type size at which every column gets its natural width, and
-/// shares what is left of the measure out equally. If even the smallest size is
-/// too wide, columns shrink in proportion and their cells wrap.
-fn column_widths(
-    b: &mut Builder,
-    t: &Table,
-    rows: &[(&[model::Cell], bool)],
-    columns: usize,
-) -> (f32, Vec<f32>) {
+/// Picks the largest type size at which every cell fits on one line (or on the
+/// lines its text gives), sharing what is left of the measure out equally. If
+/// even the smallest size is too wide, cells wrap: every column keeps at least
+/// its widest unbreakable piece ("105890" never splits), and the rest of the
+/// measure goes to the columns in proportion to how much more they would need.
+fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -> (f32, Vec<f32>) {
     for &size in &SIZES {
         let mut natural = vec![0.0f32; columns];
+        let mut minimum = vec![0.0f32; columns];
         for (cells, header) in rows {
             for (c, cell) in cells.iter().enumerate() {
                 for segment in cell_segments(cell) {
-                    let atoms =
-                        b.shape(&[(segment.to_string(), cell_style(*header, size))], &t.span);
-                    let width: f32 = atoms.iter().map(|a| a.width).sum();
-                    natural[c] = natural[c].max(width + 2.0 * PAD_X);
+                    // Coverage is reported once, when the row is set.
+                    let runs = [(segment.to_string(), cell_style(*header, size))];
+                    let atoms = text::shape(&runs, b.metrics, &mut Coverage::default());
+                    let (one_line, widest_piece) = widths_of(&atoms);
+                    natural[c] = natural[c].max(one_line + 2.0 * PAD_X);
+                    minimum[c] = minimum[c].max(widest_piece + 2.0 * PAD_X);
                 }
             }
         }
         let total: f32 = natural.iter().sum();
-        if total <= BLOCK_WIDTH || size == SIZES[SIZES.len() - 1] {
-            let widths = if total <= BLOCK_WIDTH {
-                let extra = (BLOCK_WIDTH - total) / columns as f32;
-                natural.iter().map(|w| w + extra).collect()
-            } else {
-                natural.iter().map(|w| w * BLOCK_WIDTH / total).collect()
-            };
-            return (size, widths);
+        if total <= BLOCK_WIDTH {
+            let extra = (BLOCK_WIDTH - total) / columns as f32;
+            return (size, natural.iter().map(|w| w + extra).collect());
+        }
+        if size == SIZES[SIZES.len() - 1] {
+            let least: f32 = minimum.iter().sum();
+            let room = (BLOCK_WIDTH - least).max(0.0);
+            let share = room / (total - least).max(f32::EPSILON);
+            let widths = natural
+                .iter()
+                .zip(&minimum)
+                .map(|(n, m)| m + (n - m) * share)
+                .collect::<Vec<f32>>();
+            // Below the minimum even at the smallest size: shrink everything alike.
+            let sum: f32 = widths.iter().sum();
+            return (
+                size,
+                widths
+                    .iter()
+                    .map(|w| w * BLOCK_WIDTH / sum.max(BLOCK_WIDTH))
+                    .collect(),
+            );
         }
     }
     unreachable!("the last size always returns")
+}
+
+/// The width of `atoms` set on one line, and of their widest unbreakable piece.
+fn widths_of(atoms: &[text::Atom]) -> (f32, f32) {
+    let breaks = text::break_opportunities(atoms);
+    let (mut piece, mut widest) = (0.0f32, 0.0f32);
+    for (i, atom) in atoms.iter().enumerate() {
+        if breaks[i] {
+            piece = 0.0;
+        }
+        piece += atom.width;
+        widest = widest.max(piece);
+    }
+    (atoms.iter().map(|a| a.width).sum(), widest)
 }
 
 #[allow(clippy::too_many_arguments)]

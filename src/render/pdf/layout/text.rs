@@ -4,8 +4,8 @@
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-use super::super::fonts::{Face, Metrics};
 use super::CELL_RATIO;
+use crate::render::pdf::fonts::{Face, GlyphMetrics, Metrics};
 
 /// Marks that may not start a line (clreq 行首禁则).
 pub const NO_START: &str = "，。、；：？！）》」』〕】〉］｝”’%‰℃·,.;:?!)]}";
@@ -54,8 +54,8 @@ pub struct Coverage {
 }
 
 /// Resolves every character of `runs` to a glyph, falling back per character to
-/// 宋体 when the run's face lacks it. Soft line breaks in the source are not
-/// expected here: the resolver has already removed them.
+/// 宋体 when the run's face lacks it. Newlines are dropped: forced breaks have
+/// been split off and soft ones resolved before text gets here.
 pub fn shape(
     runs: &[(String, Style)],
     metrics: &dyn Metrics,
@@ -73,6 +73,11 @@ pub fn shape(
                     Some(g) => {
                         coverage.fell_back.push((style.face, ch));
                         (Face::Song, g)
+                    }
+                    // Spaces are never drawn: a face without one still has room for it.
+                    None if ch.is_whitespace() => {
+                        let advance = if is_full_width(ch) { 1.0 } else { 0.25 };
+                        (style.face, GlyphMetrics { gid: 0, advance })
                     }
                     None => {
                         coverage.uncovered.push(ch);
@@ -325,7 +330,6 @@ fn set_line(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::render::pdf::fonts::GlyphMetrics;
 
     /// Every character is a 1-em glyph except ASCII, which is half an em:
     /// close enough to the real faces to exercise every rule. Like FandolFang,

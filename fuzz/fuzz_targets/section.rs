@@ -1,0 +1,25 @@
+//! The Markdown-plus-template pipeline: any text as a section, through Tera,
+//! pulldown-cmark and the checks, must give a report or diagnostics, never a panic.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
+
+static SCRATCH: OnceLock<common::Scratch> = OnceLock::new();
+
+fuzz_target!(|data: &[u8]| {
+    let scratch = SCRATCH.get_or_init(common::Scratch::new);
+    let file = scratch.report.join("zh/07-closing.md");
+    std::fs::write(&file, data).unwrap();
+    let checked = nianbao::check(&nianbao::Project::at(&scratch.report));
+    let _ = checked.render_problems(&scratch.report);
+    if !checked.has_errors() {
+        // What resolves must also render.
+        let project = nianbao::Project::at(&scratch.report);
+        let _ = nianbao::render::html::render(&checked.reports, &project.templates_dir);
+    }
+});

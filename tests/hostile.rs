@@ -1,0 +1,180 @@
+//! Hostile and broken input: each gets a clear error naming the file (and line), or is
+//! made safe; never a panic or a hang; a failed build leaves `out/` as it was.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Build a scratch project known to be good, break it with `damage`, build again, and
+/// return the messages of the failed build after checking that `out/` did not change.
+fn refused(damage: impl FnOnce(&Scratch)) -> String {
+    let scratch = Scratch::new();
+    assert!(scratch.build().status.success());
+    let before = std::fs::read(scratch.out().join("zh/index.html")).unwrap();
+    damage(&scratch);
+    let started = Instant::now();
+    let output = scratch.build();
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the build must not hang"
+    );
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{messages}");
+    assert!(!messages.contains("panicked"), "{messages}");
+    assert_eq!(
+        std::fs::read(scratch.out().join("zh/index.html")).unwrap(),
+        before
+    );
+    messages
+}
+
+fn append(scratch: &Scratch, file: &str, text: &str) {
+    let path = scratch.report().join(file);
+    let mut content = std::fs::read_to_string(&path).unwrap();
+    content.push_str(text);
+    std::fs::write(path, content).unwrap();
+}
+
+#[test]
+fn raw_html_scripts_and_event_handlers_are_refused() {
+    for html in [
+        "\n<script>alert(1)</script>\n",
+        "\n段落<img src=x onerror=alert(1)>。\n",
+        "\n<div onclick=\"steal()\">点击</div>\n",
+        "\n<iframe src=\"https://evil.example\"></iframe>\n",
+    ] {
+        let messages = refused(|s| append(s, "zh/07-closing.md", html));
+        assert!(messages.contains("report/zh/07-closing.md:"), "{messages}");
+        assert!(messages.contains("raw HTML cannot appear"), "{messages}");
+    }
+}
+
+#[test]
+fn script_and_data_links_are_refused() {
+    for link in [
+        "[点此](javascript:alert(1))",
+        "[点此](data:text/html;base64,PHNjcmlwdD4=)",
+    ] {
+        let messages = refused(|s| append(s, "zh/07-closing.md", &format!("\n\n{link}\n")));
+        assert!(messages.contains("report/zh/07-closing.md:"), "{messages}");
+        assert!(messages.contains("is not allowed"), "{messages}");
+    }
+}
+
+#[test]
+fn images_and_includes_cannot_reach_outside_the_report() {
+    let messages = refused(|s| append(s, "zh/07-closing.md", "\n\n![密码](../../../etc/passwd)\n"));
+    assert!(messages.contains("an image cannot appear"), "{messages}");
+    let messages =
+        refused(|s| append(s, "zh/07-closing.md", "\n\n{% include \"/etc/passwd\" %}\n"));
+    assert!(messages.contains("report/zh/07-closing.md:"), "{messages}");
+    let messages = refused(|s| {
+        s.edit(
+            "report.yaml",
+            "  - 07-closing.md",
+            "  - ../../../../etc/passwd",
+        )
+    });
+    assert!(
+        messages.contains("lies outside the report folder"),
+        "{messages}"
+    );
+    let messages = refused(|s| {
+        let link = s.report().join("zh/07-closing.md");
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", &link).unwrap();
+    });
+    assert!(
+        messages.contains("links to a file outside the report folder"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn yaml_alias_bombs_and_deep_nesting_are_refused_quickly() {
+    let bomb = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n\
+                b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n\
+                d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n\
+                f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n\
+                h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\ni: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]\n";
+    let messages = refused(|s| std::fs::write(s.report().join("data/tables.yaml"), bomb).unwrap());
+    assert!(messages.contains("report/data/tables.yaml:"), "{messages}");
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let messages = refused(|s| std::fs::write(s.report().join("data/tables.yaml"), &deep).unwrap());
+    assert!(messages.contains("report/data/tables.yaml:"), "{messages}");
+}
+
+#[test]
+fn a_very_large_section_is_refused_with_the_limit() {
+    let messages = refused(|s| append(s, "zh/07-closing.md", &"很长的段落。".repeat(300_000)));
+    assert!(
+        messages.contains("a report file may have at most 4 MiB"),
+        "{messages}"
+    );
+}
+
+#[test]
+fn a_large_pathological_section_within_the_limit_builds_in_bounded_time() {
+    let scratch = Scratch::new();
+    let nasty = format!("\n\n{}{}\n", "*[".repeat(100_000), "_".repeat(100_000));
+    append(&scratch, "zh/07-closing.md", &nasty);
+    let started = Instant::now();
+    let output = scratch.run(&["check", "report"]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
+
+#[test]
+fn invalid_utf8_nul_and_control_characters_are_refused_with_their_line() {
+    let messages = refused(|s| {
+        let path = s.report().join("zh/08-shortcomings.md");
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"\n\xff\xfe broken\n");
+        std::fs::write(path, bytes).unwrap();
+    });
+    assert!(
+        messages.contains("report/zh/08-shortcomings.md:"),
+        "{messages}"
+    );
+    assert!(messages.contains("not valid UTF-8"), "{messages}");
+    for (c, name) in [
+        ('\0', "U+0000"),
+        ('\u{7}', "U+0007"),
+        ('\u{feff}', "U+FEFF"),
+    ] {
+        let messages = refused(|s| {
+            s.edit(
+                "zh/08-shortcomings.md",
+                "对于上述问题",
+                &format!("对于{c}上述问题"),
+            )
+        });
+        let text = std::fs::read_to_string(repo().join("report/zh/08-shortcomings.md")).unwrap();
+        let line = text[..text.find("对于上述问题").unwrap()]
+            .matches('\n')
+            .count()
+            + 1;
+        assert!(
+            messages.contains(&format!("report/zh/08-shortcomings.md:{line}:3")),
+            "{messages}"
+        );
+        assert!(messages.contains(name), "{messages}");
+    }
+}
+
+#[test]
+fn an_unwritable_output_folder_is_an_environment_error() {
+    let scratch = Scratch::new();
+    // A regular file where the output's parent folder should be: no user, not even
+    // root, can create a folder inside it.
+    std::fs::write(scratch.dir.path().join("blocked"), "a file").unwrap();
+    let output = scratch.run(&["build", "report", "-o", "blocked/out"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot write blocked/out"),
+        "{}",
+        stderr(&output)
+    );
+}
