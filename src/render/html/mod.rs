@@ -51,15 +51,20 @@ pub fn render(
             message: format!("cannot read the template: {e}"),
         })
     };
-    let mut tera = Tera::new();
+    let mut sources = Vec::new();
     for name in [
-        HEAD_TEMPLATE,
         PAGE_TEMPLATE,
         LANDING_TEMPLATE,
         PARALLEL_TEMPLATE,
         NOT_FOUND_TEMPLATE,
+        HEAD_TEMPLATE,
     ] {
-        let source = read(name)?;
+        sources.push((name, read(name)?));
+    }
+    // Tera resolves `{% include %}` when a template is added: the head goes in first.
+    sources.rotate_right(1);
+    let mut tera = Tera::new();
+    for (name, source) in sources {
         tera.add_raw_template(name, &source)
             .map_err(|e| HtmlError {
                 file: templates_dir.join(name).display().to_string(),
