@@ -12,6 +12,8 @@
 //!                                                                   ▼
 //!                                        render::html, render::pdf ──▶ site::write ──▶ out/
 //! ```
+//!
+//! `serve` runs the same pipeline again whenever an input changes.
 
 pub mod chart;
 pub mod check;
@@ -22,6 +24,7 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod rollover;
+pub mod serve;
 pub mod site;
 pub mod source;
 
@@ -29,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 use check::Diagnostic;
 use model::Report;
+pub use render::html::SiteOptions;
 use site::OutputFile;
 use source::Sources;
 
@@ -175,11 +179,31 @@ pub enum BuildError {
 /// Build the report into `out_dir`: check, render every output, then swap `out_dir` in
 /// whole. On any error the previous `out_dir` is left untouched.
 pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
+    build_with(project, out_dir, &SiteOptions::default())
+}
+
+/// [`build`] for a site published at a known address (`--base-url`).
+pub fn build_with(
+    project: &Project,
+    out_dir: &Path,
+    options: &SiteOptions,
+) -> Result<Checked, BuildError> {
+    let (checked, files) = build_files(project, options)?;
+    site::write(out_dir, &files)
+        .map_err(|e| BuildError::Environment(format!("cannot write {}: {e}", out_dir.display())))?;
+    Ok(checked)
+}
+
+/// Check and render, without writing: what `serve` keeps in memory between builds.
+pub fn build_files(
+    project: &Project,
+    options: &SiteOptions,
+) -> Result<(Checked, Vec<OutputFile>), BuildError> {
     let mut checked = check(project);
     if checked.reports.is_empty() || checked.has_errors() {
         return Err(BuildError::Report(Box::new(checked)));
     }
-    let rendered = render_all(project, &checked.reports)?;
+    let rendered = render_all(project, &checked.reports, options)?;
     if let Some(sources) = &checked.sources {
         checked
             .problems
@@ -189,9 +213,7 @@ pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
     if checked.has_errors() {
         return Err(BuildError::Report(Box::new(checked)));
     }
-    site::write(out_dir, &rendered.files)
-        .map_err(|e| BuildError::Environment(format!("cannot write {}: {e}", out_dir.display())))?;
-    Ok(checked)
+    Ok((checked, rendered.files))
 }
 
 /// Every output file, and what rendering found wrong in the report.
@@ -234,9 +256,13 @@ impl RenderProblem {
 }
 
 /// Every output file of the resolved reports (one per language, source first).
-pub fn render_all(project: &Project, reports: &[Report]) -> Result<Rendered, BuildError> {
-    let mut files = render::html::render(reports, &project.templates_dir)
-        .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
+pub fn render_all(
+    project: &Project,
+    reports: &[Report],
+    options: &SiteOptions,
+) -> Result<Rendered, BuildError> {
+    // The PDFs come first so that the pages link exactly the PDFs that exist.
+    let mut files = Vec::new();
     let mut problems = Vec::new();
     if !reports.is_empty() {
         let fonts = render::pdf::Fonts::load(&project.fonts_dir)
@@ -245,6 +271,9 @@ pub fn render_all(project: &Project, reports: &[Report]) -> Result<Rendered, Bui
             render_pdf(report, &fonts, &mut files, &mut problems)?;
         }
     }
+    let html = render::html::render(reports, &project.templates_dir, options, &files)
+        .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
+    files.extend(html);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { files, problems })
 }

@@ -6,8 +6,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use nianbao::diff::{self, version};
-use nianbao::{BuildError, CheckOptions, Project};
+use nianbao::serve::ServeOptions;
+use nianbao::{BuildError, CheckOptions, Project, SiteOptions};
 
 #[derive(Parser)]
 #[command(
@@ -33,6 +37,23 @@ enum Command {
         /// `human` (default) on standard error, or `json` on standard output.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// The address the output will be published at (e.g. https://court.example/report/2023/),
+        /// for canonical links; every other link stays relative.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Build, serve the output on 127.0.0.1 and rebuild whenever report/, templates/ or
+    /// fonts/ change; open pages reload themselves. Ctrl-C stops.
+    Serve {
+        /// The report folder.
+        #[arg(default_value = "report")]
+        report_dir: PathBuf,
+        /// The output folder, rewritten by every good build.
+        #[arg(short, long, default_value = "out")]
+        out: PathBuf,
+        /// The port on 127.0.0.1; 0 picks a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
     },
     /// Check the report and list every problem, writing nothing.
     Check {
@@ -110,9 +131,10 @@ fn main() -> ExitCode {
             report_dir,
             out,
             format,
+            base_url,
         } => {
             let project = Project::at(&report_dir);
-            match nianbao::build(&project, &out) {
+            match nianbao::build_with(&project, &out, &SiteOptions { base_url }) {
                 Ok(checked) => {
                     if !checked.problems.is_empty() || format == Format::Json {
                         show_problems(&checked, &report_dir, format);
@@ -132,6 +154,11 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Serve {
+            report_dir,
+            out,
+            port,
+        } => serve(&report_dir, out, port),
         Command::Diff {
             old,
             new,
@@ -161,6 +188,32 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+    }
+}
+
+fn serve(report_dir: &std::path::Path, out_dir: PathBuf, port: u16) -> ExitCode {
+    if !report_dir.is_dir() {
+        eprintln!("error: {} is not a folder", report_dir.display());
+        return ExitCode::from(EXIT_ENVIRONMENT);
+    }
+    // Ctrl-C only raises a flag: a build in progress finishes, so out/ is never half-written.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        eprintln!("error: cannot handle Ctrl-C: {e}");
+        return ExitCode::from(EXIT_ENVIRONMENT);
+    }
+    let options = ServeOptions {
+        port,
+        out_dir,
+        site: SiteOptions::default(),
+    };
+    match nianbao::serve::run(&Project::at(report_dir), &options, &stop) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot serve on 127.0.0.1:{port}: {e}");
+            ExitCode::from(EXIT_ENVIRONMENT)
         }
     }
 }

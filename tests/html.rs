@@ -75,7 +75,12 @@ fn page_is_chinese_semantic_and_self_contained() {
         page.contains("“<a class=\"term-ref\" href=\"#term-pujiang-experience\">浦江经验</a>”")
     );
     assert!(page.contains("id=\"term-pujiang-experience\""));
-    let css = std::fs::read_to_string(scratch.out().join("assets/style.css")).unwrap();
+    let css = std::fs::read_dir(scratch.out().join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "css"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .unwrap();
     assert!(css.contains("@media print") && !css.contains("@import") && !css.contains("url("));
 }
 

@@ -130,7 +130,7 @@ fn the_english_page_holds_no_chinese_and_links_both_ways() {
     // The switch names the other language in that language, marked as such: the one
     // deliberate Chinese text of the English page.
     assert!(en.contains("<a href=\"../zh/\" hreflang=\"zh-CN\" lang=\"zh-CN\">中文</a>"));
-    let without_switch = remove_elements(&en, "<nav class=\"languages\"", "</nav>");
+    let without_switch = remove_elements(&en, "<nav class=\"site-nav\"", "</nav>");
     let text = visible_text(&without_switch);
     let chinese: String = text
         .chars()

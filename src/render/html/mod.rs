@@ -16,11 +16,20 @@ use crate::model::{
 };
 use crate::site::OutputFile;
 
-/// The templates and the stylesheet, in the templates folder.
+mod head;
+
+use head::{Assets, Head, Location};
+pub use head::{SiteOptions, description, hashed_name};
+
+/// The templates and the assets, in the templates folder.
 pub const PAGE_TEMPLATE: &str = "page.html";
 pub const LANDING_TEMPLATE: &str = "index.html";
 pub const PARALLEL_TEMPLATE: &str = "parallel.html";
+pub const NOT_FOUND_TEMPLATE: &str = "404.html";
+/// Included by every page template: `<meta>`, Open Graph, alternates, stylesheet, icon.
+pub const HEAD_TEMPLATE: &str = "head.html";
 pub const STYLESHEET: &str = "style.css";
+pub const FAVICON: &str = "favicon.svg";
 
 #[derive(Debug)]
 pub struct HtmlError {
@@ -28,17 +37,35 @@ pub struct HtmlError {
     pub message: String,
 }
 
-/// Render every language's page, the landing page, the parallel view and the assets.
-pub fn render(reports: &[Report], templates_dir: &Path) -> Result<Vec<OutputFile>, HtmlError> {
+/// Render every language's page, the landing page, the parallel view, the 404 page and
+/// the assets. `others` are the files other renderers made (the PDFs): a page links
+/// `zh/report.pdf` only when it is among them.
+pub fn render(
+    reports: &[Report],
+    templates_dir: &Path,
+    options: &SiteOptions,
+    others: &[OutputFile],
+) -> Result<Vec<OutputFile>, HtmlError> {
     let read = |name: &str| {
         std::fs::read_to_string(templates_dir.join(name)).map_err(|e| HtmlError {
             file: templates_dir.join(name).display().to_string(),
             message: format!("cannot read the template: {e}"),
         })
     };
+    let mut sources = Vec::new();
+    for name in [
+        PAGE_TEMPLATE,
+        LANDING_TEMPLATE,
+        PARALLEL_TEMPLATE,
+        NOT_FOUND_TEMPLATE,
+        HEAD_TEMPLATE,
+    ] {
+        sources.push((name, read(name)?));
+    }
+    // Tera resolves `{% include %}` when a template is added: the head goes in first.
+    sources.rotate_right(1);
     let mut tera = Tera::new();
-    for name in [PAGE_TEMPLATE, LANDING_TEMPLATE, PARALLEL_TEMPLATE] {
-        let source = read(name)?;
+    for (name, source) in sources {
         tera.add_raw_template(name, &source)
             .map_err(|e| HtmlError {
                 file: templates_dir.join(name).display().to_string(),
@@ -50,36 +77,66 @@ pub fn render(reports: &[Report], templates_dir: &Path) -> Result<Vec<OutputFile
             .and_then(|c| tera.render(name, &c))
             .map_err(|e| HtmlError {
                 file: templates_dir.join(name).display().to_string(),
-                message: e.to_string(),
+                message: tera_message(&e),
             })
     };
 
-    let mut files = Vec::new();
+    let stylesheet = read(STYLESHEET)?;
+    let (assets, mut files) = Assets::new(stylesheet.as_bytes(), read(FAVICON)?.as_bytes());
+    let Some(source) = reports.first() else {
+        return Ok(files);
+    };
+    let pdf = |lang: Lang| {
+        let path = format!("{}/report.pdf", lang.code());
+        others
+            .iter()
+            .find(|f| f.path == Path::new(&path))
+            .map(|f| (path, f.bytes.len()))
+    };
+
     for report in reports {
-        let page = Page::new(report, reports);
+        let page = Page::new(report, reports, &assets, options, pdf(report.lang));
         let html = render(PAGE_TEMPLATE, tera::Context::from_serialize(&page))?;
         files.push(OutputFile::new(
             format!("{}/index.html", report.lang.code()),
             html.into_bytes(),
         ));
     }
-    let landing = Landing::new(reports);
+    let landing = Landing::new(reports, &assets, options, &pdf);
     files.push(OutputFile::new(
         "index.html",
         render(LANDING_TEMPLATE, tera::Context::from_serialize(&landing))?.into_bytes(),
     ));
     if reports.len() > 1 {
-        let parallel = Parallel::new(&reports[0], &reports[1]);
+        let parallel = Parallel::new(&reports[0], &reports[1], reports, &assets, options);
         files.push(OutputFile::new(
             "parallel/index.html",
             render(PARALLEL_TEMPLATE, tera::Context::from_serialize(&parallel))?.into_bytes(),
         ));
     }
+    let not_found = NotFound::new(source, reports, &assets, options, stylesheet);
     files.push(OutputFile::new(
-        format!("assets/{STYLESHEET}"),
-        read(STYLESHEET)?.into_bytes(),
+        "404.html",
+        render(
+            NOT_FOUND_TEMPLATE,
+            tera::Context::from_serialize(&not_found),
+        )?
+        .into_bytes(),
     ));
     Ok(files)
+}
+
+/// Tera's error with its causes: the top line alone ("Failed to render 'page.html'")
+/// does not say what is wrong.
+fn tera_message(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    message
 }
 
 /// Words of the page itself, per language.
@@ -88,7 +145,11 @@ struct Ui {
     contents: &'static str,
     skip: &'static str,
     language_name: &'static str,
+    site_nav: &'static str,
     parallel: &'static str,
+    download: &'static str,
+    read: &'static str,
+    home: &'static str,
 }
 
 fn ui(lang: Lang) -> Ui {
@@ -97,14 +158,43 @@ fn ui(lang: Lang) -> Ui {
             contents: "目录",
             skip: "跳到正文",
             language_name: "中文",
+            site_nav: "网站导航",
             parallel: "中英对照",
+            download: "下载PDF",
+            read: "在线阅读",
+            home: "首页",
         },
         Lang::En => Ui {
             contents: "Contents",
             skip: "Skip to content",
             language_name: "English",
+            site_nav: "Site navigation",
             parallel: "Parallel text",
+            download: "Download PDF",
+            read: "Read online",
+            home: "Home",
         },
+    }
+}
+
+/// A PDF to download: its link and its size as a reader wants it ("1.2 MB").
+#[derive(Serialize)]
+struct Download {
+    href: String,
+    size: String,
+}
+
+impl Download {
+    fn new(here: Location, (path, bytes): (String, usize)) -> Download {
+        let size = if bytes >= 1_000_000 {
+            format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+        } else {
+            format!("{} KB", bytes.div_ceil(1000))
+        };
+        Download {
+            href: here.to(&path),
+            size,
+        }
     }
 }
 
@@ -119,15 +209,20 @@ struct Alternate {
 /// What the page template sees.
 #[derive(Serialize)]
 struct Page {
+    head: Head,
     lang: &'static str,
     ui: Ui,
+    /// The landing page, relative to this page.
+    home: String,
     alternates: Vec<Alternate>,
+    /// The parallel view, when there is one.
+    parallel: Option<String>,
+    pdf: Option<Download>,
     title: String,
     court: String,
     occasion: Vec<String>,
     speaker: String,
     salutation: String,
-    stylesheet: String,
     /// Entries of the table of contents.
     toc: Vec<TocEntry>,
     /// The speech, as HTML.
@@ -144,8 +239,16 @@ struct TocEntry {
 }
 
 impl Page {
-    fn new(report: &Report, all: &[Report]) -> Page {
+    fn new(
+        report: &Report,
+        all: &[Report],
+        assets: &Assets,
+        options: &SiteOptions,
+        pdf: Option<(String, usize)>,
+    ) -> Page {
         let lang = report.lang;
+        let dir = format!("{}/", lang.code());
+        let here = Location { dir: &dir };
         let mut body = String::new();
         for block in &report.body {
             block_html(block, lang, &mut body);
@@ -172,19 +275,29 @@ impl Page {
             .map(|other| Alternate {
                 lang: other.lang.tag(),
                 name: ui(other.lang).language_name,
-                href: format!("../{}/", other.lang.code()),
+                href: here.to(&format!("{}/", other.lang.code())),
             })
             .collect();
         Page {
+            head: Head::new(
+                here,
+                report,
+                all,
+                assets,
+                options,
+                report.meta.title.clone(),
+            ),
             lang: lang.tag(),
             ui: ui(lang),
+            home: here.to(""),
             alternates,
+            parallel: (all.len() > 1).then(|| here.to("parallel/")),
+            pdf: pdf.map(|p| Download::new(here, p)),
             title: report.meta.title.clone(),
             court: report.meta.court.clone(),
             occasion: report.meta.occasion.clone(),
             speaker: report.meta.speaker.clone(),
             salutation: report.meta.salutation.clone(),
-            stylesheet: format!("../assets/{STYLESHEET}"),
             toc: toc(report),
             body,
             annexes,
@@ -192,11 +305,10 @@ impl Page {
     }
 }
 
-/// What the landing page template sees: every edition, and the parallel view.
+/// What the landing page template sees: every edition with its PDF, and the parallel view.
 #[derive(Serialize)]
 struct Landing {
-    title: String,
-    stylesheet: &'static str,
+    head: Head,
     editions: Vec<Edition>,
     parallel: Option<&'static str>,
 }
@@ -204,28 +316,39 @@ struct Landing {
 #[derive(Serialize)]
 struct Edition {
     lang: &'static str,
-    name: &'static str,
+    ui: Ui,
     title: String,
     court: String,
+    occasion: Vec<String>,
     href: String,
+    pdf: Option<Download>,
 }
 
 impl Landing {
-    fn new(reports: &[Report]) -> Landing {
+    fn new(
+        reports: &[Report],
+        assets: &Assets,
+        options: &SiteOptions,
+        pdf: &dyn Fn(Lang) -> Option<(String, usize)>,
+    ) -> Landing {
+        let here = Location { dir: "" };
+        let title = reports
+            .iter()
+            .map(|r| r.meta.title.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
         Landing {
-            title: reports
-                .first()
-                .map(|r| r.meta.title.clone())
-                .unwrap_or_default(),
-            stylesheet: "assets/style.css",
+            head: Head::new(here, &reports[0], reports, assets, options, title),
             editions: reports
                 .iter()
                 .map(|r| Edition {
                     lang: r.lang.tag(),
-                    name: ui(r.lang).language_name,
+                    ui: ui(r.lang),
                     title: r.meta.title.clone(),
                     court: r.meta.court.clone(),
-                    href: format!("{}/", r.lang.code()),
+                    occasion: r.meta.occasion.clone(),
+                    href: here.to(&format!("{}/", r.lang.code())),
+                    pdf: pdf(r.lang).map(|p| Download::new(here, p)),
                 })
                 .collect(),
             parallel: (reports.len() > 1).then_some("parallel/"),
@@ -233,11 +356,62 @@ impl Landing {
     }
 }
 
+/// What the 404 page sees. It may be served at any depth of the site, so its links are
+/// absolute when a base URL is known, and its stylesheet is inlined either way.
+#[derive(Serialize)]
+struct NotFound {
+    head: Head,
+    editions: Vec<Alternate>,
+    home: String,
+}
+
+impl NotFound {
+    fn new(
+        source: &Report,
+        all: &[Report],
+        assets: &Assets,
+        options: &SiteOptions,
+        style: String,
+    ) -> NotFound {
+        let here = Location { dir: "" };
+        let address = |target: &str| match &options.base_url {
+            Some(base) => format!("{}/{target}", base.trim_end_matches('/')),
+            None => here.to(target),
+        };
+        let mut head = Head::new(here, source, all, assets, options, String::new());
+        head.title = all
+            .iter()
+            .map(|r| match r.lang {
+                Lang::Zh => "页面不存在",
+                Lang::En => "Page not found",
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        head.canonical = None;
+        head.alternates.clear();
+        head.inline_style = Some(style);
+        head.favicon = address(&assets.favicon);
+        NotFound {
+            head,
+            editions: all
+                .iter()
+                .map(|r| Alternate {
+                    lang: r.lang.tag(),
+                    name: ui(r.lang).language_name,
+                    href: address(&format!("{}/", r.lang.code())),
+                })
+                .collect(),
+            home: address(""),
+        }
+    }
+}
+
 /// What the parallel view sees: rows of a source block beside its translation.
 #[derive(Serialize)]
 struct Parallel {
-    title: String,
-    stylesheet: &'static str,
+    head: Head,
+    ui: Ui,
+    home: String,
     left: Column,
     right: Column,
     rows: Vec<(String, String)>,
@@ -252,7 +426,14 @@ struct Column {
 }
 
 impl Parallel {
-    fn new(left: &Report, right: &Report) -> Parallel {
+    fn new(
+        left: &Report,
+        right: &Report,
+        all: &[Report],
+        assets: &Assets,
+        options: &SiteOptions,
+    ) -> Parallel {
+        let here = Location { dir: "parallel/" };
         let mut rows = Vec::new();
         let mut pair =
             |l: String, r: String| rows.push((cell(left.lang, &l), cell(right.lang, &r)));
@@ -311,11 +492,16 @@ impl Parallel {
             lang: r.lang.tag(),
             name: ui(r.lang).language_name,
             title: r.meta.title.clone(),
-            href: format!("../{}/", r.lang.code()),
+            href: here.to(&format!("{}/", r.lang.code())),
         };
+        let title = format!("{} · {}", left.meta.title, right.meta.title);
+        let mut head = Head::new(here, left, all, assets, options, title);
+        // hreflang names translations of this page; the parallel view has none.
+        head.alternates.clear();
         Parallel {
-            title: format!("{} · {}", left.meta.title, right.meta.title),
-            stylesheet: "../assets/style.css",
+            head,
+            ui: ui(left.lang),
+            home: here.to(""),
             left: column(left),
             right: column(right),
             rows,
@@ -452,13 +638,21 @@ fn table_html(table: &Table, out: &mut String) {
     if let Some(unit) = &table.unit {
         let _ = writeln!(out, "<p class=\"table-unit\">{}</p>", escape(unit));
     }
-    let labelled_by = match table.caption {
-        Some(_) => format!(" aria-labelledby=\"{}-caption\"", escape(&table.id)),
-        None => String::new(),
+    let labelled_by = match (&table.caption, &table.title) {
+        (Some(_), _) => format!(" aria-labelledby=\"{}-caption\"", escape(&table.id)),
+        (None, Some(title)) => format!(" aria-label=\"{}\"", escape(title)),
+        (None, None) => String::new(),
+    };
+    // On a phone a table scrolls inside its box; a keyboard user must be able to
+    // reach that box to scroll it (WCAG 2.1.1), so it is a focusable, named region.
+    let region = if labelled_by.is_empty() {
+        String::new()
+    } else {
+        format!(" tabindex=\"0\" role=\"region\"{labelled_by}")
     };
     let _ = write!(
         out,
-        "<div class=\"table-scroll\"><table{labelled_by}>\n<thead><tr>"
+        "<div class=\"table-scroll\"{region}><table{labelled_by}>\n<thead><tr>"
     );
     for cell in &table.header {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(&cell.text));
