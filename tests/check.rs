@@ -175,9 +175,26 @@ fn all_problems_come_in_one_run() {
     assert!(messages.contains("3 error(s)"), "{messages}");
     // Errors before warnings.
     assert!(
-        messages.rfind("error:").unwrap() < messages.find("warning:").unwrap(),
+        messages.rfind("Error:").unwrap() < messages.find("Warning:").unwrap(),
         "{messages}"
     );
+}
+
+#[test]
+fn problems_come_as_json_for_machines() {
+    let scratch = Scratch::new();
+    scratch.edit("data/caseload.yaml", "total: 91058", "total: 91059");
+    let line = line_of(&scratch, "data/caseload.yaml", "total: 91059");
+    let output = scratch.run(&["check", "report", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let problems: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = &problems[0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["file"], "report/data/caseload.yaml");
+    assert_eq!(first["line"], line);
+    assert_eq!(first["column"], 12);
+    assert!(first["message"].as_str().unwrap().contains("91059"));
+    assert!(first["hint"].is_string());
 }
 
 #[test]

@@ -135,7 +135,6 @@ pub fn render(
             Severity::Error => ReportKind::Error,
             Severity::Warning => ReportKind::Warning,
         };
-        let (line, column) = line_column(text, start);
         let mut report = Report::build(kind, (name.clone(), start..end))
             .with_config(
                 Config::default()
@@ -143,10 +142,7 @@ pub fn render(
                     .with_index_type(IndexType::Byte),
             )
             .with_message(&d.message)
-            .with_label(
-                Label::new((name.clone(), start..end))
-                    .with_message(format!("{name}:{line}:{column}")),
-            );
+            .with_label(Label::new((name.clone(), start..end)).with_message("here"));
         if let Some(hint) = &d.hint {
             report = report.with_help(hint);
         }
