@@ -59,6 +59,7 @@ pub fn resolve(
     }
 
     let table_inputs = tables::TableInputs {
+        lang: edition.lang,
         sources,
         labels: &edition.labels,
         figures,

@@ -7,7 +7,7 @@ use tera::{Context, Tera};
 use super::template_problem;
 use crate::check::{Diagnostic, Location};
 use crate::figures::{Figures, format};
-use crate::model::{Align, Cell, SourceSpan, Table};
+use crate::model::{Align, Cell, Lang, SourceSpan, Table};
 use crate::source::{self, Labels, SeriesSpec, Sources, TableLayout, YearRef};
 
 /// The key of the published total among a year's counts.
@@ -15,6 +15,8 @@ const TOTAL: &str = "total";
 
 /// What a table is drawn from: the data, the language's texts, and Tera to render them.
 pub struct TableInputs<'a> {
+    /// The language counts are written in (`105890`, `105,890`).
+    pub lang: Lang,
     pub sources: &'a Sources,
     pub labels: &'a Labels,
     pub figures: &'a Figures,
@@ -30,6 +32,7 @@ pub fn build(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
     let TableInputs {
+        lang,
         sources,
         labels,
         figures,
@@ -110,7 +113,7 @@ pub fn build(
             for (i, row) in spec.rows.iter().enumerate() {
                 let mut cells = vec![text_cell(render(&series_label(i)))];
                 for key in categories.iter().map(|c| c.id.as_str()).chain([TOTAL]) {
-                    cells.push(number_cell(value(row, key, figures)));
+                    cells.push(number_cell(value(row, key, figures, lang)));
                 }
                 rows.push(cells);
             }
@@ -127,7 +130,7 @@ pub fn build(
             for (label, key) in labelled {
                 let mut cells = vec![text_cell(label)];
                 for column in &spec.columns {
-                    cells.push(number_cell(value(column, key, figures)));
+                    cells.push(number_cell(value(column, key, figures, lang)));
                 }
                 rows.push(cells);
             }
@@ -150,14 +153,16 @@ pub fn build(
 
 /// The text of one cell: a count, or a change as a percentage; empty where the data
 /// has no figure (check reports the missing count).
-fn value(spec: &SeriesSpec, key: &str, figures: &Figures) -> String {
+fn value(spec: &SeriesSpec, key: &str, figures: &Figures, lang: Lang) -> String {
     if let Some(series) = spec.series {
         let figures = figures.series(series);
         let counts = match spec.year.unwrap_or(YearRef::Current) {
             YearRef::Current => &figures.current,
             YearRef::Previous => &figures.previous,
         };
-        return counts.get(key).map_or_else(String::new, u64::to_string);
+        return counts
+            .get(key)
+            .map_or_else(String::new, |&c| format::count(c, lang));
     }
     let change = spec.change.and_then(|s| figures.series(s).change.get(key));
     change.map_or_else(String::new, |c| {

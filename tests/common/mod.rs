@@ -2,6 +2,7 @@
 //! command, and the visible text of a page.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -123,4 +124,25 @@ pub fn without_whitespace(text: &str) -> String {
 /// The seed report, as the research office published it.
 pub fn seed() -> String {
     std::fs::read_to_string(repo().join("tests/fixtures/seed.txt")).unwrap()
+}
+
+/// Every file below `dir` with its bytes (nothing if `dir` is missing).
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    files
 }
