@@ -178,3 +178,29 @@ fn an_unwritable_output_folder_is_an_environment_error() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_missing_font_file_is_an_environment_error_that_writes_nothing() {
+    let scratch = Scratch::new();
+    assert!(scratch.build().status.success());
+    let before = std::fs::read(scratch.out().join("zh/report.pdf")).unwrap();
+    // A fonts folder with every face but the body face.
+    let fonts = scratch.dir.path().join("fonts");
+    std::fs::remove_file(&fonts).unwrap();
+    std::fs::create_dir(&fonts).unwrap();
+    for entry in std::fs::read_dir(repo().join("fonts")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "FandolFang-Regular.otf" {
+            std::os::unix::fs::symlink(entry.path(), fonts.join(entry.file_name())).unwrap();
+        }
+    }
+    let output = scratch.build();
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(messages.contains("FandolFang-Regular.otf"), "{messages}");
+    assert!(!messages.contains("panicked"), "{messages}");
+    assert_eq!(
+        std::fs::read(scratch.out().join("zh/report.pdf")).unwrap(),
+        before
+    );
+}
