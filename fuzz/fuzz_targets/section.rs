@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
     if !checked.has_errors() {
         // What resolves must also render.
         let project = nianbao::Project::at(&scratch.report);
-        let _ = nianbao::render::html::render(&checked.reports, &project.templates_dir);
+        let site = nianbao::SiteOptions::default();
+        let _ = nianbao::render::html::render(&checked.reports, &project.templates_dir, &site, &[]);
     }
 });
