@@ -426,13 +426,13 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Characters set on a full-width cell: CJK ideographs, kana, hangul, full-width
-/// punctuation. A line break beside one of them is no space.
 /// Marks that Chinese sets full-width and English proportional.
 fn is_ambiguous(c: char) -> bool {
     matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
 }
 
+/// Characters set on a full-width cell: CJK ideographs, kana, hangul, full-width
+/// punctuation. A line break beside one of them is no space.
 pub fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x115F
