@@ -2,23 +2,15 @@
 //! stroked segments, in RGB. Its texts are lines of glyphs like any other (see
 //! `layout::chart`), so nothing here sets type.
 
-use printpdf::{
-    Color, Line as PdfLine, LinePoint, Op, PaintMode, Point, Polygon, PolygonRing, Pt, Rect, Rgb,
-    WindingOrder,
-};
-
+use super::content::Content;
 use super::layout::{PAGE_HEIGHT, PlacedDrawing};
 use crate::chart::{Colour, Item, Stroke};
 
-/// The operators that draw `placed`'s shapes, in the drawing's order, wrapped in a
-/// saved graphics state.
-pub fn ops(placed: &PlacedDrawing) -> Vec<Op> {
+/// Draws `placed`'s shapes, in the drawing's order, inside a saved graphics state.
+pub fn draw(placed: &PlacedDrawing, out: &mut Content) {
     // Drawing coordinates (top-left origin, y down) to PDF points (bottom-left, y up).
-    let point = |(x, y): (f32, f32)| Point {
-        x: Pt(placed.left + x),
-        y: Pt(PAGE_HEIGHT - (placed.top + y)),
-    };
-    let mut ops = vec![Op::SaveGraphicsState];
+    let point = |(x, y): (f32, f32)| (placed.left + x, PAGE_HEIGHT - (placed.top + y));
+    out.save();
     for item in &placed.drawing.items {
         match item {
             Item::Rect {
@@ -30,19 +22,11 @@ pub fn ops(placed: &PlacedDrawing) -> Vec<Op> {
                 stroke,
                 ..
             } => {
-                ops.push(fill_colour(*fill));
-                let mode = stroke_ops(stroke.as_ref(), &mut ops);
-                let bottom_left = point((*x, y + height));
-                ops.push(Op::DrawRectangle {
-                    rectangle: Rect {
-                        x: bottom_left.x,
-                        y: bottom_left.y,
-                        width: Pt(*width),
-                        height: Pt(*height),
-                        mode: Some(mode),
-                        winding_order: Some(WindingOrder::NonZero),
-                    },
-                });
+                out.fill_rgb(rgb(*fill));
+                let stroked = set_stroke(stroke.as_ref(), out);
+                let (left, bottom) = point((*x, y + height));
+                out.rect(left, bottom, *width, *height);
+                paint(stroked, out);
             }
             Item::Polygon {
                 points,
@@ -50,70 +34,56 @@ pub fn ops(placed: &PlacedDrawing) -> Vec<Op> {
                 stroke,
                 ..
             } => {
-                ops.push(fill_colour(*fill));
-                let mode = stroke_ops(stroke.as_ref(), &mut ops);
-                ops.push(Op::DrawPolygon {
-                    polygon: Polygon {
-                        rings: vec![PolygonRing {
-                            points: points
-                                .iter()
-                                .map(|&p| LinePoint {
-                                    p: point(p),
-                                    bezier: false,
-                                })
-                                .collect(),
-                        }],
-                        mode,
-                        winding_order: WindingOrder::NonZero,
-                    },
-                });
+                out.fill_rgb(rgb(*fill));
+                let stroked = set_stroke(stroke.as_ref(), out);
+                for (i, &p) in points.iter().enumerate() {
+                    let (x, y) = point(p);
+                    if i == 0 {
+                        out.move_to(x, y);
+                    } else {
+                        out.line_to(x, y);
+                    }
+                }
+                out.close_path();
+                paint(stroked, out);
             }
             Item::Lines { segments, stroke } => {
-                stroke_ops(Some(stroke), &mut ops);
+                set_stroke(Some(stroke), out);
                 for [a, b] in segments {
-                    ops.push(Op::DrawLine {
-                        line: PdfLine {
-                            points: [a, b]
-                                .iter()
-                                .map(|&&p| LinePoint {
-                                    p: point(p),
-                                    bezier: false,
-                                })
-                                .collect(),
-                            is_closed: false,
-                        },
-                    });
+                    let (ax, ay) = point(*a);
+                    let (bx, by) = point(*b);
+                    out.move_to(ax, ay);
+                    out.line_to(bx, by);
                 }
+                out.stroke();
             }
             Item::Text(_) => {}
         }
     }
-    ops.push(Op::RestoreGraphicsState);
-    ops
+    out.restore();
 }
 
-fn rgb(colour: Colour) -> Color {
+fn rgb(colour: Colour) -> [f32; 3] {
     let channel = |c: u8| f32::from(c) / 255.0;
-    Color::Rgb(Rgb {
-        r: channel(colour.0),
-        g: channel(colour.1),
-        b: channel(colour.2),
-        icc_profile: None,
-    })
+    [channel(colour.0), channel(colour.1), channel(colour.2)]
 }
 
-fn fill_colour(colour: Colour) -> Op {
-    Op::SetFillColor { col: rgb(colour) }
-}
-
-/// Sets the stroke, if any, and says how to paint a shape with it.
-fn stroke_ops(stroke: Option<&Stroke>, ops: &mut Vec<Op>) -> PaintMode {
+/// Sets the stroke, if the shape has a visible one, and says whether it does.
+fn set_stroke(stroke: Option<&Stroke>, out: &mut Content) -> bool {
     match stroke {
         Some(s) if s.width > 0.0 => {
-            ops.push(Op::SetOutlineColor { col: rgb(s.colour) });
-            ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
-            PaintMode::FillStroke
+            out.stroke_rgb(rgb(s.colour));
+            out.line_width(s.width);
+            true
         }
-        _ => PaintMode::Fill,
+        _ => false,
+    }
+}
+
+fn paint(stroked: bool, out: &mut Content) {
+    if stroked {
+        out.fill_and_stroke();
+    } else {
+        out.fill();
     }
 }

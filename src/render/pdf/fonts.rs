@@ -1,9 +1,16 @@
 //! The bundled faces, and the one question layout asks of them: which glyph
 //! draws this character, and how wide is it.
+//!
+//! Each file is memory-mapped and parsed once per process (ttf-parser reads the
+//! tables in place, without copying), and both languages share the result: a
+//! build touches only the pages of the files it needs, not their 60 MB.
 
-use std::path::Path;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 
-use printpdf::ParsedFont;
+use memmap2::Mmap;
+use self_cell::self_cell;
+use ttf_parser::GlyphId;
 
 use super::PdfError;
 
@@ -86,45 +93,133 @@ pub trait Metrics {
     fn glyph(&self, face: Face, ch: char) -> Option<GlyphMetrics>;
 }
 
-/// The bundled faces, parsed once per process and shared by every render.
+self_cell!(
+    /// A mapped font file and the table directory ttf-parser reads from it.
+    struct MappedFace {
+        owner: Mmap,
+        #[covariant]
+        dependent: ParsedFace,
+    }
+);
+
+type ParsedFace<'a> = ttf_parser::Face<'a>;
+
+/// One bundled face: where it came from and its parsed tables.
+pub(crate) struct FontFile {
+    path: PathBuf,
+    mapped: MappedFace,
+    units_per_em: f32,
+}
+
+impl FontFile {
+    fn open(path: PathBuf) -> Result<FontFile, PdfError> {
+        let error = |message: String| PdfError::Font {
+            path: path.clone(),
+            message,
+        };
+        let file = File::open(&path).map_err(|e| error(e.to_string()))?;
+        // SAFETY: the fonts are files of the repository that nothing writes while a
+        // build runs; the mapping is read-only. Were one truncated mid-build, reading
+        // the lost pages would end the process (SIGBUS), as a failed read would.
+        #[allow(unsafe_code)]
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| error(e.to_string()))?;
+        let mapped = MappedFace::try_new(map, |bytes| ttf_parser::Face::parse(bytes, 0))
+            .map_err(|e| error(format!("not a usable OpenType font: {e}")))?;
+        let units_per_em = f32::from(mapped.borrow_dependent().units_per_em().max(1));
+        Ok(FontFile {
+            path,
+            mapped,
+            units_per_em,
+        })
+    }
+
+    /// The whole file, as the subsetter reads it.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.mapped.borrow_owner()
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn face(&self) -> &ttf_parser::Face<'_> {
+        self.mapped.borrow_dependent()
+    }
+
+    /// Advance width of glyph `gid`, in em.
+    pub(crate) fn advance(&self, gid: u16) -> f32 {
+        let units = self.face().glyph_hor_advance(GlyphId(gid)).unwrap_or(0);
+        f32::from(units) / self.units_per_em
+    }
+
+    /// The face's PostScript name, as the PDF names the font.
+    pub(crate) fn postscript_name(&self) -> Option<String> {
+        self.face()
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
+            .and_then(|n| n.to_string())
+    }
+
+    /// What the PDF font descriptor says of the face, in 1/1000 em.
+    pub(crate) fn descriptor_metrics(&self) -> DescriptorMetrics {
+        let face = self.face();
+        let scale = |v: i16| (f32::from(v) * 1000.0 / self.units_per_em).round() as i64;
+        let bbox = face.global_bounding_box();
+        DescriptorMetrics {
+            bbox: [
+                scale(bbox.x_min),
+                scale(bbox.y_min),
+                scale(bbox.x_max),
+                scale(bbox.y_max),
+            ],
+            ascent: scale(face.ascender()),
+            descent: scale(face.descender()),
+            cap_height: scale(face.capital_height().unwrap_or(face.ascender())),
+            italic_angle: face.italic_angle(),
+            cff: face.tables().cff.is_some(),
+        }
+    }
+}
+
+/// The numbers a PDF `/FontDescriptor` carries.
+pub(crate) struct DescriptorMetrics {
+    pub bbox: [i64; 4],
+    pub ascent: i64,
+    pub descent: i64,
+    pub cap_height: i64,
+    pub italic_angle: f32,
+    /// Outlines in a CFF table (embedded as `FontFile3`) rather than `glyf`.
+    pub cff: bool,
+}
+
+/// The bundled faces, mapped and parsed once per process and shared by every render.
 pub struct Fonts {
-    faces: Vec<ParsedFont>,
+    files: Vec<FontFile>,
 }
 
 impl Fonts {
-    /// Loads the bundled faces from `dir` (the repository's `fonts/`).
+    /// Maps the bundled faces from `dir` (the repository's `fonts/`).
     pub fn load(dir: &Path) -> Result<Fonts, PdfError> {
-        let faces = Face::ALL
+        let files = Face::ALL
             .iter()
-            .map(|face| {
-                let path = dir.join(face.file_name());
-                let bytes = std::fs::read(&path).map_err(|e| PdfError::Font {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-                let mut warnings = Vec::new();
-                ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or_else(|| PdfError::Font {
-                    path: path.clone(),
-                    message: format!("not a usable OpenType font: {warnings:?}"),
-                })
-            })
+            .map(|face| FontFile::open(dir.join(face.file_name())))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Fonts { faces })
+        Ok(Fonts { files })
     }
 
-    pub(crate) fn parsed(&self, face: Face) -> &ParsedFont {
-        &self.faces[face as usize]
+    pub(crate) fn file(&self, face: Face) -> &FontFile {
+        &self.files[face as usize]
     }
 }
 
 impl Metrics for Fonts {
     fn glyph(&self, face: Face, ch: char) -> Option<GlyphMetrics> {
-        let font = self.parsed(face);
-        let gid = font.lookup_glyph_index(ch as u32).filter(|&g| g != 0)?;
-        let upm = f32::from(font.font_metrics.units_per_em.max(1));
+        let file = self.file(face);
+        let gid = file.face().glyph_index(ch).filter(|g| g.0 != 0)?.0;
         Some(GlyphMetrics {
             gid,
-            advance: f32::from(font.get_horizontal_advance(gid)) / upm,
+            advance: file.advance(gid),
         })
     }
 }

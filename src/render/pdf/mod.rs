@@ -13,11 +13,13 @@
 //!   `layout::text`, English in `layout::latin`, tables in `layout::table`,
 //!   charts in `layout::chart` (drawn by `crate::chart`), pagination in `layout`
 //!   itself.
-//! - `writer`: pages → PDF bytes, via printpdf (font subsetting, ToUnicode) and
-//!   lopdf (outline, catalog, metadata, deterministic ids); `chart` turns a
-//!   chart's shapes into path operators.
+//! - `writer`: pages → PDF bytes with lopdf: fonts subset by the `subsetter`
+//!   crate and embedded as CID fonts with ToUnicode maps, one content stream per
+//!   page (`content`), outline, catalog, metadata, deterministic ids; `chart`
+//!   turns a chart's shapes into path operators.
 
 mod chart;
+mod content;
 pub mod fonts;
 pub mod layout;
 mod writer;

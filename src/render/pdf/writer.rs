@@ -1,188 +1,425 @@
-//! Writes a laid-out [`Document`] as PDF. printpdf does the font work (subsetting,
-//! `/W` widths, ToUnicode maps); lopdf then fixes what printpdf gets wrong for us:
-//! it numbers fonts and file ids from a process-wide counter, writes a flat,
-//! re-sorted outline, a string `/PageMode`, and a PDF/X claim on every file.
+//! Writes a laid-out [`Document`] as PDF with lopdf: one content stream per
+//! page, each face subset to the glyphs the document uses (the `subsetter`
+//! crate) and embedded as a CID font with `/W` widths and a ToUnicode map, then
+//! the outline, catalog and metadata. Objects are numbered in the order they are
+//! written, and the file identifier is a hash of the file, so the same document
+//! always gives the same bytes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::io::Write as _;
 
-use lopdf::{Dictionary, Object, ObjectId, StringFormat};
-use printpdf::{
-    Codepoint, Color, FontId, Greyscale, Line as PdfLine, LinePoint, Mm, Op, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
-};
+use flate2::Compression;
+use flate2::write::ZlibEncoder;
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
+use subsetter::GlyphRemapper;
 
 use super::PdfError;
-use super::fonts::{Face, Fonts};
-use super::layout::{Document, OutlineEntry, PAGE_HEIGHT, Page};
+use super::content::Content;
+use super::fonts::{Face, FontFile, Fonts};
+use super::layout::{Document, Line, OutlineEntry, PAGE_HEIGHT, Page};
 use crate::model::{Lang, Meta};
 
-const PRODUCER: &str = "nianbao (printpdf 0.12.8, lopdf 0.44.0)";
+const PRODUCER: &str = "nianbao (lopdf 0.44.0, subsetter 0.2)";
+
+/// A4 in points.
+const PAGE_WIDTH: f32 = 595.276;
+
+/// zlib level for every stream: level 1 writes the fonts and pages several times
+/// faster than the default 6, for files a few percent larger.
+const DEFLATE_LEVEL: u32 = 1;
 
 pub fn write(doc: &Document, meta: &Meta, lang: Lang, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = PdfDocument::new(&meta.title);
-    let ids = register_fonts(&mut pdf, doc, fonts);
-    pdf.pages = doc.pages.iter().map(|page| page_ops(page, &ids)).collect();
+    let mut lo = lopdf::Document::with_version("1.7");
+    let pages_id = lo.new_object_id();
 
-    let options = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: true,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-    if let Some(w) = warnings
+    let embedded = embed_fonts(&mut lo, doc, fonts)?;
+    let resources = lo.add_object(Dictionary::from_iter(vec![(
+        "Font",
+        Object::Dictionary(Dictionary::from_iter(
+            embedded
+                .values()
+                .map(|font| (font.resource.as_str(), Object::Reference(font.id))),
+        )),
+    )]));
+
+    let page_ids: Vec<ObjectId> = doc
+        .pages
         .iter()
-        .find(|w| w.severity == printpdf::PdfParseErrorSeverity::Error)
-    {
-        return Err(PdfError::Write(w.msg.clone()));
+        .map(|page| {
+            let contents =
+                lo.add_object(deflated(Dictionary::new(), page_content(page, &embedded)));
+            lo.add_object(Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Page".to_vec())),
+                ("Parent", Object::Reference(pages_id)),
+                (
+                    "MediaBox",
+                    Object::Array(vec![
+                        0.into(),
+                        0.into(),
+                        Object::Real(PAGE_WIDTH),
+                        Object::Real(PAGE_HEIGHT),
+                    ]),
+                ),
+                ("Resources", Object::Reference(resources)),
+                ("Contents", Object::Reference(contents)),
+            ]))
+        })
+        .collect();
+    lo.objects.insert(
+        pages_id,
+        Object::Dictionary(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Pages".to_vec())),
+            ("Count", Object::Integer(page_ids.len() as i64)),
+            (
+                "Kids",
+                Object::Array(page_ids.iter().map(|&id| Object::Reference(id)).collect()),
+            ),
+        ])),
+    );
+
+    let outline = write_outline(&mut lo, &doc.outline, &page_ids);
+    let mut catalog = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Catalog".to_vec())),
+        ("Pages", Object::Reference(pages_id)),
+        ("Lang", Object::string_literal(lang.tag())),
+        (
+            "ViewerPreferences",
+            Object::Dictionary(Dictionary::from_iter(vec![(
+                "DisplayDocTitle",
+                Object::Boolean(true),
+            )])),
+        ),
+    ]);
+    match outline {
+        Some(id) => {
+            catalog.set("Outlines", Object::Reference(id));
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
+        None => catalog.set("PageMode", Object::Name(b"UseNone".to_vec())),
     }
-    finish(&mut lo, doc, meta, lang)?;
+    let catalog_id = lo.add_object(catalog);
+    lo.trailer.set("Root", Object::Reference(catalog_id));
+    let info_id = lo.add_object(info(meta));
+    lo.trailer.set("Info", Object::Reference(info_id));
     save_with_id(&mut lo)
 }
 
-/// Registers each face the document uses under an id derived from the face and
-/// the characters set in it. printpdf would take the id from a process-wide
-/// counter; the first six letters also become the subset tag (`ABCDEF+Name`),
-/// which ISO 32000 wants to change when the subset does.
-fn register_fonts(pdf: &mut PdfDocument, doc: &Document, fonts: &Fonts) -> BTreeMap<Face, FontId> {
-    let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
+/// A face as the pages refer to it.
+struct EmbeddedFont {
+    /// The `/Type0` font object.
+    id: ObjectId,
+    /// Its name in the pages' resources (`F1`, `F2`, …).
+    resource: String,
+    /// Original glyph id → glyph code in the subset (which is also its CID).
+    codes: GlyphRemapper,
+    /// Advance of each code, in thousandths of an em, as `/W` gives it: the
+    /// content stream positions glyphs against these very numbers.
+    widths: BTreeMap<u16, i64>,
+}
+
+/// Subsets and embeds every face the document uses, in `Face` order.
+fn embed_fonts(
+    lo: &mut lopdf::Document,
+    doc: &Document,
+    fonts: &Fonts,
+) -> Result<BTreeMap<Face, EmbeddedFont>, PdfError> {
+    // Original glyph id → the character it shows, per face.
+    let mut used: BTreeMap<Face, BTreeMap<u16, char>> = BTreeMap::new();
     for glyph in doc
         .pages
         .iter()
         .flat_map(|p| &p.lines)
         .flat_map(|l| &l.glyphs)
     {
-        used.entry(glyph.face).or_default().insert(glyph.ch);
+        used.entry(glyph.face)
+            .or_default()
+            .entry(glyph.gid)
+            .or_insert(glyph.ch);
     }
-    used.into_iter()
-        .map(|(face, chars)| {
-            let mut hash = Sha256::new();
-            hash.update(face.file_name().as_bytes());
-            hash.update(chars.iter().collect::<String>().as_bytes());
-            let tag: String = hash
-                .finalize()
-                .iter()
-                .take(6)
-                .map(|b| char::from(b'A' + b % 26))
-                .collect();
-            let id = FontId(tag);
-            let font = printpdf::PdfFont::new(fonts.parsed(face).clone());
-            pdf.resources.fonts.map.insert(id.clone(), font);
-            (face, id)
-        })
-        .collect()
+    let mut embedded = BTreeMap::new();
+    for (n, (face, glyphs)) in used.into_iter().enumerate() {
+        let font = embed_font(lo, face, fonts.file(face), &glyphs, format!("F{}", n + 1))?;
+        embedded.insert(face, font);
+    }
+    Ok(embedded)
 }
 
-/// Every glyph is placed absolutely; printpdf merges the glyphs of a baseline
-/// into one `TJ` whose kerns reproduce these positions.
-fn page_ops(page: &Page, ids: &BTreeMap<Face, FontId>) -> PdfPage {
-    let mut ops = Vec::new();
+/// One face as a Type0 font over a CIDFont, subset to `glyphs`.
+fn embed_font(
+    lo: &mut lopdf::Document,
+    face: Face,
+    file: &FontFile,
+    glyphs: &BTreeMap<u16, char>,
+    resource: String,
+) -> Result<EmbeddedFont, PdfError> {
+    let mut codes = GlyphRemapper::new();
+    for &gid in glyphs.keys() {
+        codes.remap(gid);
+    }
+    let subset = subsetter::subset(file.bytes(), 0, &codes).map_err(|e| PdfError::Font {
+        path: file.path().to_path_buf(),
+        message: format!("cannot subset: {e}"),
+    })?;
+    let metrics = file.descriptor_metrics();
+
+    let widths: BTreeMap<u16, i64> = glyphs
+        .keys()
+        .map(|&gid| {
+            let code = codes.get(gid).expect("every used glyph was remapped");
+            (code, (file.advance(gid) * 1000.0).round() as i64)
+        })
+        .collect();
+
+    // ISO 32000 wants the subset tag to change when the subset does: derive it
+    // from the face and the characters it sets.
+    let mut hash = Sha256::new();
+    hash.update(face.file_name().as_bytes());
+    hash.update(glyphs.values().collect::<String>().as_bytes());
+    let tag: String = hash
+        .finalize()
+        .iter()
+        .take(6)
+        .map(|b| char::from(b'A' + b % 26))
+        .collect();
+    let postscript = file.postscript_name().unwrap_or_else(|| {
+        face.file_name()
+            .trim_end_matches(".ttf")
+            .trim_end_matches(".otf")
+            .to_string()
+    });
+    let base_font = Object::Name(format!("{tag}+{postscript}").into_bytes());
+
+    let (subtype, font_file) = if metrics.cff {
+        // The subsetter returns an OpenType wrapper: the PDF embeds its bare CFF.
+        let cff = ttf_parser::RawFace::parse(&subset, 0)
+            .ok()
+            .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+            .ok_or_else(|| PdfError::Font {
+                path: file.path().to_path_buf(),
+                message: "the subset has no CFF table".to_string(),
+            })?;
+        let stream = deflated(
+            Dictionary::from_iter(vec![("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
+            cff.to_vec(),
+        );
+        ("CIDFontType0", ("FontFile3", lo.add_object(stream)))
+    } else {
+        let stream = deflated(
+            Dictionary::from_iter(vec![("Length1", Object::Integer(subset.len() as i64))]),
+            subset,
+        );
+        ("CIDFontType2", ("FontFile2", lo.add_object(stream)))
+    };
+
+    // Flags: symbolic (4: the glyphs are outside the standard Latin set), plus
+    // serif (2) and italic (64) where they apply.
+    let mut flags = 4;
+    if face != Face::Hei {
+        flags |= 2;
+    }
+    if metrics.italic_angle != 0.0 {
+        flags |= 64;
+    }
+    let descriptor = lo.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"FontDescriptor".to_vec())),
+        ("FontName", base_font.clone()),
+        ("Flags", Object::Integer(flags)),
+        (
+            "FontBBox",
+            Object::Array(metrics.bbox.iter().map(|&v| Object::Integer(v)).collect()),
+        ),
+        ("ItalicAngle", Object::Real(metrics.italic_angle)),
+        ("Ascent", Object::Integer(metrics.ascent)),
+        ("Descent", Object::Integer(metrics.descent)),
+        ("CapHeight", Object::Integer(metrics.cap_height)),
+        ("StemV", Object::Integer(80)),
+        (font_file.0, Object::Reference(font_file.1)),
+    ]));
+
+    let mut cid_font = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(subtype.as_bytes().to_vec())),
+        ("BaseFont", base_font.clone()),
+        (
+            "CIDSystemInfo",
+            Object::Dictionary(Dictionary::from_iter(vec![
+                ("Registry", Object::string_literal("Adobe")),
+                ("Ordering", Object::string_literal("Identity")),
+                ("Supplement", Object::Integer(0)),
+            ])),
+        ),
+        ("FontDescriptor", Object::Reference(descriptor)),
+        ("W", width_array(&widths)),
+    ]);
+    if !metrics.cff {
+        cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
+    }
+    let cid_font = lo.add_object(cid_font);
+
+    let to_unicode = lo.add_object(deflated(
+        Dictionary::new(),
+        to_unicode_cmap(
+            glyphs
+                .iter()
+                .map(|(&gid, &ch)| (codes.get(gid).expect("every used glyph was remapped"), ch)),
+        ),
+    ));
+    let id = lo.add_object(Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Font".to_vec())),
+        ("Subtype", Object::Name(b"Type0".to_vec())),
+        ("BaseFont", base_font),
+        ("Encoding", Object::Name(b"Identity-H".to_vec())),
+        (
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(cid_font)]),
+        ),
+        ("ToUnicode", Object::Reference(to_unicode)),
+    ]));
+    Ok(EmbeddedFont {
+        id,
+        resource,
+        codes,
+        widths,
+    })
+}
+
+/// `/W` as runs of consecutive codes: `[first [w w w] first [w] …]`.
+fn width_array(widths: &BTreeMap<u16, i64>) -> Object {
+    let mut array = Vec::new();
+    let mut run: Vec<Object> = Vec::new();
+    let mut start = None;
+    let mut previous = None;
+    for (&code, &width) in widths {
+        if previous.is_none_or(|p: u16| p + 1 != code) {
+            if let Some(first) = start {
+                array.push(Object::Integer(i64::from(first)));
+                array.push(Object::Array(std::mem::take(&mut run)));
+            }
+            start = Some(code);
+        }
+        run.push(Object::Integer(width));
+        previous = Some(code);
+    }
+    if let Some(first) = start {
+        array.push(Object::Integer(i64::from(first)));
+        array.push(Object::Array(run));
+    }
+    Object::Array(array)
+}
+
+/// The CMap that lets readers copy and search the text: code → character.
+fn to_unicode_cmap(codes: impl Iterator<Item = (u16, char)>) -> Vec<u8> {
+    let mut entries: Vec<(u16, char)> = codes.collect();
+    entries.sort_unstable();
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+    );
+    // At most 100 entries per block, as the CMap format requires.
+    for block in entries.chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", block.len()));
+        for &(code, ch) in block {
+            let mut units = [0u16; 2];
+            let utf16: String = ch
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            cmap.push_str(&format!("<{code:04X}> <{utf16}>\n"));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    cmap.into_bytes()
+}
+
+/// The page's drawings, rules and text. Glyphs are placed where layout put them:
+/// each run of one face and size on a line is one `TJ`, whose adjustments are
+/// the differences between the layout's positions and the `/W` advances.
+fn page_content(page: &Page, fonts: &BTreeMap<Face, EmbeddedFont>) -> Vec<u8> {
+    let mut out = Content::new();
     for drawing in &page.drawings {
-        ops.extend(super::chart::ops(drawing));
+        super::chart::draw(drawing, &mut out);
     }
     if !page.rules.is_empty() {
-        ops.push(Op::SaveGraphicsState);
-        ops.push(Op::SetOutlineColor {
-            col: Color::Greyscale(Greyscale::new(0.0, None)),
-        });
+        out.save();
+        out.stroke_grey(0.0);
         for rule in &page.rules {
-            ops.push(Op::SetOutlineThickness { pt: Pt(rule.width) });
-            let point = |x: f32, y: f32| LinePoint {
-                p: Point {
-                    x: Pt(x),
-                    y: Pt(PAGE_HEIGHT - y),
-                },
-                bezier: false,
-            };
-            ops.push(Op::DrawLine {
-                line: PdfLine {
-                    points: vec![point(rule.x1, rule.y1), point(rule.x2, rule.y2)],
-                    is_closed: false,
-                },
-            });
+            out.line_width(rule.width);
+            out.move_to(rule.x1, PAGE_HEIGHT - rule.y1);
+            out.line_to(rule.x2, PAGE_HEIGHT - rule.y2);
+            out.stroke();
         }
-        ops.push(Op::RestoreGraphicsState);
+        out.restore();
     }
-    ops.push(Op::StartTextSection);
+    out.begin_text();
     let mut current = None;
     for line in &page.lines {
-        for glyph in &line.glyphs {
-            if current != Some((glyph.face, glyph.size)) {
-                current = Some((glyph.face, glyph.size));
-                ops.push(Op::SetFont {
-                    font: PdfFontHandle::External(ids[&glyph.face].clone()),
-                    size: Pt(glyph.size),
-                });
+        for run in line
+            .glyphs
+            .chunk_by(|a, b| a.face == b.face && a.size == b.size)
+        {
+            let (face, size) = (run[0].face, run[0].size);
+            let font = &fonts[&face];
+            if current != Some((face, size)) {
+                out.font(&font.resource, size);
+                current = Some((face, size));
             }
-            ops.push(Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(glyph.x), Pt(PAGE_HEIGHT - line.baseline)),
-            });
-            ops.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
-                    glyph.gid,
-                    0.0,
-                    glyph.ch.to_string(),
-                )])],
-            });
+            text_run(line, run, font, &mut out);
         }
     }
-    ops.push(Op::EndTextSection);
-    PdfPage::new(Mm(210.0), Mm(297.0), ops)
+    out.end_text();
+    out.into_bytes()
 }
 
-/// Catalog, outline and metadata as the report needs them, then garbage
-/// collection and stable numbering.
-fn finish(
-    lo: &mut lopdf::Document,
-    doc: &Document,
-    meta: &Meta,
-    lang: Lang,
-) -> Result<(), PdfError> {
-    lo.version = "1.7".to_string();
-    let pages: Vec<ObjectId> = lo.get_pages().into_values().collect();
-    let outline = write_outline(lo, &doc.outline, &pages);
+fn text_run(line: &Line, run: &[super::layout::Glyph], font: &EmbeddedFont, out: &mut Content) {
+    out.text_origin(run[0].x, PAGE_HEIGHT - line.baseline);
+    let size = run[0].size;
+    let glyphs = run.iter().enumerate().map(|(i, glyph)| {
+        let code = font
+            .codes
+            .get(glyph.gid)
+            .expect("every used glyph was remapped");
+        let adjust = match run.get(i + 1) {
+            Some(next) => {
+                let advance = font.widths[&code] as f32 * size / 1000.0;
+                -(next.x - (glyph.x + advance)) * 1000.0 / size
+            }
+            None => 0.0,
+        };
+        (code, adjust)
+    });
+    out.show_glyphs(glyphs);
+}
 
-    let catalog = lo.catalog_mut().map_err(write_error)?;
-    // printpdf claims PDF/X conformance and embeds an output intent and XMP
-    // packet (with a random instance id) to go with it; the file is no PDF/X.
-    catalog.remove(b"OutputIntents");
-    catalog.remove(b"Metadata");
-    catalog.set("Lang", Object::string_literal(lang.tag()));
-    catalog.set(
-        "ViewerPreferences",
-        Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
-    );
-    match outline {
-        Some(id) => {
-            catalog.set("Outlines", Object::Reference(id));
-            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-        }
-        None => {
-            catalog.remove(b"Outlines");
-            catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
-        }
-    }
+/// A stream of `content`, zlib-compressed.
+fn deflated(mut dict: Dictionary, content: Vec<u8>) -> Stream {
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::new(DEFLATE_LEVEL));
+    encoder
+        .write_all(&content)
+        .expect("writing to memory cannot fail");
+    let compressed = encoder.finish().expect("writing to memory cannot fail");
+    dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    let mut stream = Stream::new(dict, compressed);
+    stream.allows_compression = false;
+    stream
+}
 
-    let date = pdf_date(meta);
+/// Title, author and dates; never the clock.
+fn info(meta: &Meta) -> Dictionary {
     let mut info = Dictionary::new();
     info.set("Title", lopdf::text_string(&meta.title));
     info.set("Author", lopdf::text_string(&meta.court));
     info.set("Creator", Object::string_literal("nianbao"));
     info.set("Producer", Object::string_literal(PRODUCER));
-    if let Some(date) = date {
+    if let Some(date) = pdf_date(meta) {
         info.set("CreationDate", Object::string_literal(date.clone()));
         info.set("ModDate", Object::string_literal(date));
     }
-    let info_id = lo.add_object(info);
-    lo.trailer.set("Info", Object::Reference(info_id));
-    lo.trailer.remove(b"ID");
-
-    lo.prune_objects();
-    lo.renumber_objects();
-    lo.compress();
-    Ok(())
+    info
 }
 
 /// Builds the nested outline: entries of level 2 go under the level-1 entry
@@ -302,8 +539,4 @@ fn save_with_id(lo: &mut lopdf::Document) -> Result<Vec<u8>, PdfError> {
     lo.save_to(&mut bytes)
         .map_err(|e| PdfError::Write(e.to_string()))?;
     Ok(bytes)
-}
-
-fn write_error(e: lopdf::Error) -> PdfError {
-    PdfError::Write(e.to_string())
 }
