@@ -267,8 +267,22 @@ pub fn render_all(
     if !reports.is_empty() {
         let fonts = render::pdf::Fonts::load(&project.fonts_dir)
             .map_err(|e| BuildError::Environment(e.to_string()))?;
-        for report in reports {
-            render_pdf(report, &fonts, &mut files, &mut problems)?;
+        // One thread per language: the PDFs share nothing but the fonts.
+        let pdfs: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = reports
+                .iter()
+                .map(|report| scope.spawn(|| render::pdf::render(report, &fonts)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        for (report, pdf) in reports.iter().zip(pdfs) {
+            collect_pdf(report, pdf, &mut files, &mut problems)?;
         }
     }
     let html = render::html::render(reports, &project.templates_dir, options, &files)
@@ -279,13 +293,13 @@ pub fn render_all(
 }
 
 /// `<lang>/report.pdf`; characters the faces lack become problems.
-fn render_pdf(
+fn collect_pdf(
     report: &Report,
-    fonts: &render::pdf::Fonts,
+    pdf: Result<render::pdf::PdfOutput, render::pdf::PdfError>,
     files: &mut Vec<OutputFile>,
     problems: &mut Vec<RenderProblem>,
 ) -> Result<(), BuildError> {
-    match render::pdf::render(report, fonts) {
+    match pdf {
         Ok(pdf) => {
             let path = format!("{}/report.pdf", report.lang.code());
             files.push(OutputFile::new(path, pdf.bytes));

@@ -2,8 +2,6 @@
 //! with at most three decimals (a thousandth of a point is far below what any
 //! printer resolves), so the same layout always gives the same bytes.
 
-use std::fmt::Write as _;
-
 /// The operators of one content stream, in PDF syntax.
 #[derive(Default)]
 pub struct Content {
@@ -115,7 +113,7 @@ impl Content {
                 self.text.push('<');
                 open = true;
             }
-            let _ = write!(self.text, "{code:04X}");
+            push_hex(&mut self.text, code);
             if adjust.abs() >= 0.0005 {
                 self.text.push('>');
                 open = false;
@@ -130,18 +128,44 @@ impl Content {
 }
 
 /// `n` with at most three decimals and no trailing zeros; `-0` is written `0`.
+/// (Hand-written: pages hold tens of thousands of numbers, and `format!` would
+/// allocate for each.)
 fn push_number(out: &mut String, n: f32) {
     let thousandths = (f64::from(n) * 1000.0).round() as i64;
     if thousandths < 0 {
         out.push('-');
     }
     let abs = thousandths.unsigned_abs();
-    let _ = write!(out, "{}", abs / 1000);
-    let frac = abs % 1000;
+    push_digits(out, abs / 1000, 1);
+    let mut frac = abs % 1000;
     if frac != 0 {
-        let digits = format!("{frac:03}");
+        let mut width = 3;
+        while frac.is_multiple_of(10) {
+            frac /= 10;
+            width -= 1;
+        }
         out.push('.');
-        out.push_str(digits.trim_end_matches('0'));
+        push_digits(out, frac, width);
+    }
+}
+
+/// The decimal digits of `n`, zero-padded to at least `width`.
+fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    while n > 0 || digits.len() - i < width {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+}
+
+/// `code` as four upper-case hex digits.
+fn push_hex(out: &mut String, code: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for shift in [12, 8, 4, 0] {
+        out.push(char::from(HEX[usize::from(code >> shift & 0xF)]));
     }
 }
 
@@ -154,9 +178,11 @@ mod tests {
         let mut c = Content::new();
         c.rect(1.0, -2.5, 0.0004, 12.3456);
         c.line_width(-0.0001);
+        c.move_to(1234567.05, 0.1);
+        c.line_to(-0.001, 10.0);
         assert_eq!(
             String::from_utf8(c.into_bytes()).unwrap(),
-            "1 -2.5 0 12.346 re\n0 w\n"
+            "1 -2.5 0 12.346 re\n0 w\n1234567 0.1 m\n-0.001 10 l\n"
         );
     }
 

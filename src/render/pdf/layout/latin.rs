@@ -158,15 +158,16 @@ struct Span {
 pub fn compose(atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<SetLine> {
     let mut allowed = break_opportunities(atoms);
     allow_emergency_breaks(atoms, &mut allowed, measure - indent.max(0.0));
+    let spans = Spans::new(atoms);
     let breaks = match align {
-        Align::Justify => total_fit(atoms, &allowed, indent, measure),
-        Align::Center => balanced(atoms, &allowed, indent, measure),
-        Align::Left | Align::Right => first_fit(atoms, &allowed, indent, measure),
+        Align::Justify => total_fit(&spans, &allowed, indent, measure),
+        Align::Center => balanced(&spans, &allowed, indent, measure),
+        Align::Left | Align::Right => first_fit(&spans, &allowed, indent, measure),
     };
     let mut lines = Vec::new();
     let mut start = 0;
     for end in breaks {
-        let span = span(atoms, start, end);
+        let span = spans.span(start, end);
         start = end;
         if span.start == span.end {
             continue;
@@ -204,28 +205,77 @@ fn allow_emergency_breaks(atoms: &[Atom], allowed: &mut [bool], avail: f32) {
     }
 }
 
-fn span(atoms: &[Atom], from: usize, to: usize) -> Span {
-    let mut start = from;
-    while start < to && is_glue(atoms[start].ch) {
-        start += 1;
+/// Answers "how wide is the line from atom `from` to `to`" in constant time, so
+/// that trying every pair of breaks costs no more than the pairs themselves.
+struct Spans<'a> {
+    atoms: &'a [Atom],
+    /// `natural[i]`: width of atoms `..i` (in f64, so that differences stay exact
+    /// to well below a thousandth of a point).
+    natural: Vec<f64>,
+    /// `glue[i]`: spaces among atoms `..i`.
+    glue: Vec<usize>,
+    /// `space[k][i]`: the widest space an atom of `i..i + 2^k` asks for.
+    space: Vec<Vec<f32>>,
+}
+
+impl<'a> Spans<'a> {
+    fn new(atoms: &'a [Atom]) -> Spans<'a> {
+        let mut natural = Vec::with_capacity(atoms.len() + 1);
+        let mut glue = Vec::with_capacity(atoms.len() + 1);
+        let (mut width, mut spaces) = (0.0f64, 0usize);
+        natural.push(width);
+        glue.push(spaces);
+        for a in atoms {
+            width += f64::from(a.width);
+            spaces += usize::from(is_glue(a.ch));
+            natural.push(width);
+            glue.push(spaces);
+        }
+        // A sparse table of range maxima: level k from two halves of level k - 1.
+        let own = |a: &Atom| (a.size * 0.25).max(if is_glue(a.ch) { a.width } else { 0.0 });
+        let mut space = vec![atoms.iter().map(own).collect::<Vec<f32>>()];
+        let mut half = 1;
+        while half * 2 <= atoms.len() {
+            let below = space.last().expect("level 0 exists");
+            let level = (0..=atoms.len() - half * 2)
+                .map(|i| below[i].max(below[i + half]))
+                .collect();
+            space.push(level);
+            half *= 2;
+        }
+        Spans {
+            atoms,
+            natural,
+            glue,
+            space,
+        }
     }
-    let mut end = to;
-    while end > start && is_glue(atoms[end - 1].ch) {
-        end -= 1;
-    }
-    let body = &atoms[start..end];
-    let glue: Vec<&Atom> = body.iter().filter(|a| is_glue(a.ch)).collect();
-    let space = glue
-        .iter()
-        .map(|a| a.width)
-        .fold(0.0f32, f32::max)
-        .max(body.iter().map(|a| a.size * 0.25).fold(0.0, f32::max));
-    Span {
-        start,
-        end,
-        natural: body.iter().map(|a| a.width).sum(),
-        glue: glue.len(),
-        space,
+
+    /// Atoms `from..to` as a line: spaces at both ends dropped.
+    fn span(&self, from: usize, to: usize) -> Span {
+        let atoms = self.atoms;
+        let mut start = from;
+        while start < to && is_glue(atoms[start].ch) {
+            start += 1;
+        }
+        let mut end = to;
+        while end > start && is_glue(atoms[end - 1].ch) {
+            end -= 1;
+        }
+        let space = if start == end {
+            0.0
+        } else {
+            let level = (end - start).ilog2() as usize;
+            let row = &self.space[level];
+            row[start].max(row[end - (1 << level)])
+        };
+        Span {
+            start,
+            end,
+            natural: (self.natural[end] - self.natural[start]) as f32,
+            glue: self.glue[end] - self.glue[start],
+            space,
+        }
     }
 }
 
@@ -252,7 +302,8 @@ fn ratio(span: &Span, avail: f32) -> Option<f32> {
 }
 
 /// Lines filled as full as they go: for centred, flush and ragged text.
-fn first_fit(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec<usize> {
+fn first_fit(spans: &Spans, allowed: &[bool], indent: f32, measure: f32) -> Vec<usize> {
+    let atoms = spans.atoms;
     let n = atoms.len();
     let mut breaks = Vec::new();
     let mut start = 0;
@@ -260,7 +311,7 @@ fn first_fit(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec
         let avail = measure - if breaks.is_empty() { indent } else { 0.0 };
         let mut end = None;
         for e in (start + 1..=n).filter(|&e| allowed[e]) {
-            let s = span(atoms, start, e);
+            let s = spans.span(start, e);
             if s.natural > avail + 0.01 && end.is_some() {
                 break;
             }
@@ -279,9 +330,10 @@ fn first_fit(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec
 /// As few lines as first fit gives, as even in length as they can be: a title
 /// that runs over two lines should not leave one word on the second. Minimises
 /// the sum of the squared room left on every line.
-fn balanced(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec<usize> {
+fn balanced(spans: &Spans, allowed: &[bool], indent: f32, measure: f32) -> Vec<usize> {
+    let atoms = spans.atoms;
     let n = atoms.len();
-    let greedy = first_fit(atoms, allowed, indent, measure);
+    let greedy = first_fit(spans, allowed, indent, measure);
     let candidates: Vec<usize> = (0..=n).filter(|&i| allowed[i]).collect();
     // best[k]: (lines, cost, previous candidate) to end a line at candidates[k].
     let mut best: Vec<Option<(usize, f32, usize)>> = vec![None; candidates.len()];
@@ -293,7 +345,7 @@ fn balanced(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec<
             };
             let start = candidates[j];
             let avail = measure - if start == 0 { indent } else { 0.0 };
-            let s = span(atoms, start, candidates[k]);
+            let s = spans.span(start, candidates[k]);
             if s.start == s.end {
                 continue;
             }
@@ -321,7 +373,8 @@ fn balanced(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec<
 }
 
 /// The least-demerit breaks for the paragraph; returns the end of every line.
-fn total_fit(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec<usize> {
+fn total_fit(spans: &Spans, allowed: &[bool], indent: f32, measure: f32) -> Vec<usize> {
+    let atoms = spans.atoms;
     let n = atoms.len();
     let candidates: Vec<usize> = (0..=n).filter(|&i| allowed[i]).collect();
     // best[k]: least demerits to end a line at candidates[k], and where it began.
@@ -335,7 +388,7 @@ fn total_fit(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec
             let Some((before, _)) = best[j] else { continue };
             let start = candidates[j];
             let avail = measure - if start == 0 { indent } else { 0.0 };
-            let s = span(atoms, start, end);
+            let s = spans.span(start, end);
             if s.start == s.end {
                 continue;
             }
@@ -358,7 +411,7 @@ fn total_fit(atoms: &[Atom], allowed: &[bool], indent: f32, measure: f32) -> Vec
     if best[k].is_none() {
         // Some piece fits no line at all (a measure narrower than one letter):
         // give up on fitting and fill greedily.
-        return first_fit(atoms, allowed, indent, measure);
+        return first_fit(spans, allowed, indent, measure);
     }
     while k > 0 {
         breaks.push(candidates[k]);
