@@ -27,6 +27,7 @@ pub mod rollover;
 pub mod serve;
 pub mod site;
 pub mod source;
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
