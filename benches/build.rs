@@ -28,12 +28,34 @@ fn project(name: &str) -> Project {
         };
         vec![
             ("x1".into(), repo.join("report")),
-            scaled("x10", Scale { times: 10, categories: None }),
-            scaled("x50", Scale { times: 50, categories: None }),
-            scaled("rows2000", Scale { times: 1, categories: Some(2000) }),
+            scaled(
+                "x10",
+                Scale {
+                    times: 10,
+                    categories: None,
+                },
+            ),
+            scaled(
+                "x50",
+                Scale {
+                    times: 50,
+                    categories: None,
+                },
+            ),
+            scaled(
+                "rows2000",
+                Scale {
+                    times: 1,
+                    categories: Some(2000),
+                },
+            ),
         ]
     });
-    let dir = &dirs.iter().find(|(n, _)| n == name).expect("a known report").1;
+    let dir = &dirs
+        .iter()
+        .find(|(n, _)| n == name)
+        .expect("a known report")
+        .1;
     Project::at(dir)
 }
 
@@ -58,8 +80,13 @@ fn html_only(bencher: divan::Bencher, name: &str) {
     let project = project(name);
     let checked = nianbao::check(&project);
     bencher.bench(|| {
-        html::render(&checked.reports, &project.templates_dir, &SiteOptions::default(), &[])
-            .expect("pages")
+        html::render(
+            &checked.reports,
+            &project.templates_dir,
+            &SiteOptions::default(),
+            &[],
+        )
+        .expect("pages")
     });
 }
 

@@ -50,7 +50,9 @@ pub fn scaled_copy(project_dir: &Path, to: &Path, scale: Scale) -> io::Result<Pa
             }
             let source = std::fs::read_to_string(&file)?;
             std::fs::write(&file, repeated(&source, scale.times, None))?;
-            let translation = report.join(TRANSLATION).join(file.file_name().unwrap_or_default());
+            let translation = report
+                .join(TRANSLATION)
+                .join(file.file_name().unwrap_or_default());
             if translation.exists() {
                 let text = std::fs::read_to_string(&translation)?;
                 std::fs::write(&translation, repeated(&text, scale.times, Some(&source)))?;

@@ -117,6 +117,8 @@ pub fn render(
     use ariadne::{Config, IndexType, Label, Report, ReportKind, Source};
 
     let mut out = Vec::new();
+    // ariadne indexes a file's lines when it is wrapped: once per file, not per problem.
+    let mut sources: BTreeMap<&Path, Source<&str>> = BTreeMap::new();
     for d in diagnostics {
         let name = root.join(&d.location.file).display().to_string();
         let text = files.get(&d.location.file).map_or("", String::as_str);
@@ -146,7 +148,10 @@ pub fn render(
         if let Some(hint) = &d.hint {
             report = report.with_help(hint);
         }
-        let _ = report.finish().write((name, Source::from(text)), &mut out);
+        let source = sources
+            .entry(d.location.file.as_path())
+            .or_insert_with(|| Source::from(text));
+        let _ = report.finish().write((name, &*source), &mut out);
         out.push(b'\n');
     }
     let mut out = String::from_utf8_lossy(&out).into_owned();

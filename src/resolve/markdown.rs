@@ -27,7 +27,9 @@ pub fn parse(
     let options = Options::ENABLE_HEADING_ATTRIBUTES;
     let mut builder = Builder {
         file,
-        rendered,
+        line_starts: std::iter::once(0)
+            .chain(rendered.match_indices('\n').map(|(at, _)| at + 1))
+            .collect(),
         blocks: Vec::new(),
         stack: Vec::new(),
         pending_space: false,
@@ -85,7 +87,8 @@ enum Open {
 
 struct Builder<'a> {
     file: &'a Path,
-    rendered: &'a str,
+    /// Where each line of `rendered` starts, to turn offsets into line numbers.
+    line_starts: Vec<usize>,
     blocks: Vec<Block>,
     stack: Vec<Open>,
     /// A soft break waits to learn which characters it stands between.
@@ -98,7 +101,7 @@ impl Builder<'_> {
     fn span(&self, offset: usize) -> SourceSpan {
         SourceSpan {
             file: self.file.to_path_buf(),
-            line: self.rendered[..offset].matches('\n').count() + 1,
+            line: self.line_starts.partition_point(|&start| start <= offset),
         }
     }
 
@@ -112,12 +115,7 @@ impl Builder<'_> {
 
     fn refuse(&mut self, offset: usize, message: &str, hint: &str) {
         let line = self.span(offset).line;
-        let line_start: usize = self
-            .rendered
-            .split_inclusive('\n')
-            .take(line - 1)
-            .map(str::len)
-            .sum();
+        let line_start = self.line_starts[line - 1];
         // Point at the line: the column may differ from the source after Tera.
         self.problems
             .push(Diagnostic::error(Location::new(self.file, line_start), message).with_hint(hint));

@@ -10,7 +10,10 @@ pub struct Content {
 
 impl Content {
     pub fn new() -> Content {
-        Content::default()
+        // A full page of text takes some 20 KB: start near it rather than grow to it.
+        Content {
+            text: String::with_capacity(16 * 1024),
+        }
     }
 
     pub fn into_bytes(self) -> Vec<u8> {

@@ -140,14 +140,33 @@ fn embed_fonts(
             .entry(glyph.gid)
             .or_insert(glyph.ch);
     }
+    // Subsetting and compressing the font files is most of the work of a PDF, and
+    // the faces are independent: one thread each.
+    let programs: Vec<Result<FontProgram, PdfError>> = std::thread::scope(|scope| {
+        let tasks: Vec<_> = used
+            .iter()
+            .map(|(&face, glyphs)| {
+                let file = fonts.file(face);
+                scope.spawn(move || font_program(file, glyphs))
+            })
+            .collect();
+        tasks
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
     let mut embedded = BTreeMap::new();
-    for (n, (face, glyphs)) in used.into_iter().enumerate() {
+    for (n, ((face, glyphs), program)) in used.into_iter().zip(programs).enumerate() {
         let font = embed_font(
             lo,
             deflater,
             face,
             fonts.file(face),
             &glyphs,
+            program?,
             format!("F{}", n + 1),
         )?;
         embedded.insert(face, font);
@@ -155,25 +174,59 @@ fn embed_fonts(
     Ok(embedded)
 }
 
-/// One face as a Type0 font over a CIDFont, subset to `glyphs`.
+/// A face's font file cut down to the glyphs used, compressed, ready to embed.
+struct FontProgram {
+    /// Original glyph id → glyph code (and CID) in the subset.
+    codes: GlyphRemapper,
+    /// `FontFile3` with bare CFF outlines, or `FontFile2` with TrueType ones.
+    stream: Stream,
+    cff: bool,
+}
+
+fn font_program(file: &FontFile, glyphs: &BTreeMap<u16, char>) -> Result<FontProgram, PdfError> {
+    let mut codes = GlyphRemapper::new();
+    for &gid in glyphs.keys() {
+        codes.remap(gid);
+    }
+    let error = |message: String| PdfError::Font {
+        path: file.path().to_path_buf(),
+        message,
+    };
+    let subset = subsetter::subset(file.bytes(), 0, &codes)
+        .map_err(|e| error(format!("cannot subset: {e}")))?;
+    let mut deflater = Deflater::new();
+    let cff = file.descriptor_metrics().cff;
+    let stream = if cff {
+        // The subsetter returns an OpenType wrapper: the PDF embeds its bare CFF.
+        let table = ttf_parser::RawFace::parse(&subset, 0)
+            .ok()
+            .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+            .ok_or_else(|| error("the subset has no CFF table".to_string()))?;
+        deflater.stream(
+            Dictionary::from_iter(vec![("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
+            table,
+        )
+    } else {
+        deflater.stream(
+            Dictionary::from_iter(vec![("Length1", Object::Integer(subset.len() as i64))]),
+            &subset,
+        )
+    };
+    Ok(FontProgram { codes, stream, cff })
+}
+
+/// One face as a Type0 font over a CIDFont, with its subset `program`.
 fn embed_font(
     lo: &mut lopdf::Document,
     deflater: &mut Deflater,
     face: Face,
     file: &FontFile,
     glyphs: &BTreeMap<u16, char>,
+    program: FontProgram,
     resource: String,
 ) -> Result<EmbeddedFont, PdfError> {
-    let mut codes = GlyphRemapper::new();
-    for &gid in glyphs.keys() {
-        codes.remap(gid);
-    }
-    let subset = subsetter::subset(file.bytes(), 0, &codes).map_err(|e| PdfError::Font {
-        path: file.path().to_path_buf(),
-        message: format!("cannot subset: {e}"),
-    })?;
+    let FontProgram { codes, stream, cff } = program;
     let metrics = file.descriptor_metrics();
-
     let widths: BTreeMap<u16, i64> = glyphs
         .keys()
         .map(|&gid| {
@@ -201,25 +254,9 @@ fn embed_font(
     });
     let base_font = Object::Name(format!("{tag}+{postscript}").into_bytes());
 
-    let (subtype, font_file) = if metrics.cff {
-        // The subsetter returns an OpenType wrapper: the PDF embeds its bare CFF.
-        let cff = ttf_parser::RawFace::parse(&subset, 0)
-            .ok()
-            .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-            .ok_or_else(|| PdfError::Font {
-                path: file.path().to_path_buf(),
-                message: "the subset has no CFF table".to_string(),
-            })?;
-        let stream = deflater.stream(
-            Dictionary::from_iter(vec![("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
-            cff,
-        );
+    let (subtype, font_file) = if cff {
         ("CIDFontType0", ("FontFile3", lo.add_object(stream)))
     } else {
-        let stream = deflater.stream(
-            Dictionary::from_iter(vec![("Length1", Object::Integer(subset.len() as i64))]),
-            &subset,
-        );
         ("CIDFontType2", ("FontFile2", lo.add_object(stream)))
     };
 
@@ -263,7 +300,7 @@ fn embed_font(
         ("FontDescriptor", Object::Reference(descriptor)),
         ("W", width_array(&widths)),
     ]);
-    if !metrics.cff {
+    if !cff {
         cid_font.set("CIDToGIDMap", Object::Name(b"Identity".to_vec()));
     }
     let cid_font = lo.add_object(cid_font);
@@ -422,6 +459,8 @@ impl Deflater {
 
     /// A stream of `content`, compressed, under `dict` (plus its `/Filter`).
     fn stream(&mut self, mut dict: Dictionary, content: &[u8]) -> Stream {
+        // Room for a compressed copy of half the size, to grow the buffer rarely.
+        self.encoder.get_mut().reserve(content.len() / 2);
         let compressed = self
             .encoder
             .write_all(content)
