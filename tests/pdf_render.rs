@@ -352,6 +352,42 @@ fn two_renders_give_the_same_bytes_in_one_process_and_in_two() {
     );
 }
 
+#[test]
+fn kept_subsets_give_the_same_bytes_as_fresh_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let cached = || {
+        Fonts::load(&repo().join("fonts"))
+            .unwrap()
+            .with_subset_cache(pdf::SubsetCache::at(Some(dir.path().to_path_buf())))
+    };
+    let uncached = Fonts::load(&repo().join("fonts"))
+        .unwrap()
+        .with_subset_cache(pdf::SubsetCache::at(None));
+    let fresh = pdf::render(zh_report(), &uncached).unwrap().bytes;
+
+    let first = pdf::render(zh_report(), &cached()).unwrap().bytes;
+    let kept = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(kept, 5, "one subset per face the report uses");
+    let second = pdf::render(zh_report(), &cached()).unwrap().bytes;
+    assert!(first == fresh, "a render that fills the cache differs");
+    assert!(second == fresh, "a render from the cache differs");
+
+    // A damaged entry (cut short, or overwritten) is a miss, never a broken PDF.
+    for (n, entry) in std::fs::read_dir(dir.path()).unwrap().enumerate() {
+        let path = entry.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        if n % 2 == 0 {
+            bytes.truncate(bytes.len() / 2);
+        } else {
+            let last = bytes.len() - 1;
+            bytes[last] ^= 0xff;
+        }
+        std::fs::write(&path, bytes).unwrap();
+    }
+    let after_damage = pdf::render(zh_report(), &cached()).unwrap().bytes;
+    assert!(after_damage == fresh, "a damaged cache changed the PDF");
+}
+
 /// Helper for the test above, run in a child process.
 #[test]
 #[ignore = "run by two_renders_give_the_same_bytes_in_one_process_and_in_two"]

@@ -13,6 +13,7 @@ use self_cell::self_cell;
 use ttf_parser::GlyphId;
 
 use super::PdfError;
+use super::subset_cache::SubsetCache;
 
 /// The roles GB/T 9704 gives to typefaces, then the Latin faces of the English
 /// edition; each maps to one bundled file.
@@ -107,6 +108,8 @@ type ParsedFace<'a> = ttf_parser::Face<'a>;
 /// One bundled face: where it came from and its parsed tables.
 pub(crate) struct FontFile {
     path: PathBuf,
+    /// Path, length and modification time: what the subset cache keys on.
+    identity: String,
     mapped: MappedFace,
     units_per_em: f32,
 }
@@ -118,6 +121,13 @@ impl FontFile {
             message,
         };
         let file = File::open(&path).map_err(|e| error(e.to_string()))?;
+        let meta = file.metadata().map_err(|e| error(e.to_string()))?;
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let identity = format!("{} {} {modified}", path.display(), meta.len());
         // SAFETY: the fonts are files of the repository that nothing writes while a
         // build runs; the mapping is read-only. Were one truncated mid-build, reading
         // the lost pages would end the process (SIGBUS), as a failed read would.
@@ -128,6 +138,7 @@ impl FontFile {
         let units_per_em = f32::from(mapped.borrow_dependent().units_per_em().max(1));
         Ok(FontFile {
             path,
+            identity,
             mapped,
             units_per_em,
         })
@@ -140,6 +151,15 @@ impl FontFile {
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    pub(crate) fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// Outlines in a CFF table (embedded as `FontFile3`) rather than `glyf`.
+    pub(crate) fn is_cff(&self) -> bool {
+        self.face().tables().cff.is_some()
     }
 
     fn face(&self) -> &ttf_parser::Face<'_> {
@@ -177,7 +197,6 @@ impl FontFile {
             descent: scale(face.descender()),
             cap_height: scale(face.capital_height().unwrap_or(face.ascender())),
             italic_angle: face.italic_angle(),
-            cff: face.tables().cff.is_some(),
         }
     }
 }
@@ -189,23 +208,38 @@ pub(crate) struct DescriptorMetrics {
     pub descent: i64,
     pub cap_height: i64,
     pub italic_angle: f32,
-    /// Outlines in a CFF table (embedded as `FontFile3`) rather than `glyf`.
-    pub cff: bool,
 }
 
 /// The bundled faces, mapped and parsed once per process and shared by every render.
 pub struct Fonts {
     files: Vec<FontFile>,
+    subset_cache: SubsetCache,
 }
 
 impl Fonts {
-    /// Maps the bundled faces from `dir` (the repository's `fonts/`).
+    /// Maps the bundled faces from `dir` (the repository's `fonts/`); their subsets
+    /// are kept in the cache the environment names ([`SubsetCache::from_env`]).
     pub fn load(dir: &Path) -> Result<Fonts, PdfError> {
         let files = Face::ALL
             .iter()
             .map(|face| FontFile::open(dir.join(face.file_name())))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Fonts { files })
+        Ok(Fonts {
+            files,
+            subset_cache: SubsetCache::from_env(),
+        })
+    }
+
+    /// The same faces, keeping their subsets in `cache` instead.
+    pub fn with_subset_cache(self, cache: SubsetCache) -> Fonts {
+        Fonts {
+            subset_cache: cache,
+            ..self
+        }
+    }
+
+    pub(crate) fn subset_cache(&self) -> &SubsetCache {
+        &self.subset_cache
     }
 
     pub(crate) fn file(&self, face: Face) -> &FontFile {

@@ -22,6 +22,7 @@ mod chart;
 mod content;
 pub mod fonts;
 pub mod layout;
+pub mod subset_cache;
 mod writer;
 
 use std::fmt;
@@ -33,6 +34,7 @@ pub use fonts::{Face, Fonts, GlyphMetrics, Metrics};
 pub use layout::{
     Document, Glyph, Line, OutlineEntry, Page, PlacedDrawing, Role, Rule, Typography, layout,
 };
+pub use subset_cache::SubsetCache;
 
 /// A rendered PDF and what the reader should hear about it.
 #[derive(Debug)]

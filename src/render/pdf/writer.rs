@@ -18,6 +18,7 @@ use super::PdfError;
 use super::content::Content;
 use super::fonts::{Face, FontFile, Fonts};
 use super::layout::{Document, Line, OutlineEntry, PAGE_HEIGHT, Page};
+use super::subset_cache::{CachedSubset, SubsetCache};
 use crate::model::{Lang, Meta};
 
 const PRODUCER: &str = "nianbao (lopdf 0.44.0, subsetter 0.2)";
@@ -147,7 +148,7 @@ fn embed_fonts(
             .iter()
             .map(|(&face, glyphs)| {
                 let file = fonts.file(face);
-                scope.spawn(move || font_program(file, glyphs))
+                scope.spawn(move || font_program(file, glyphs, fonts.subset_cache()))
             })
             .collect();
         tasks
@@ -183,36 +184,62 @@ struct FontProgram {
     cff: bool,
 }
 
-fn font_program(file: &FontFile, glyphs: &BTreeMap<u16, char>) -> Result<FontProgram, PdfError> {
+fn font_program(
+    file: &FontFile,
+    glyphs: &BTreeMap<u16, char>,
+    cache: &SubsetCache,
+) -> Result<FontProgram, PdfError> {
     let mut codes = GlyphRemapper::new();
     for &gid in glyphs.keys() {
         codes.remap(gid);
     }
+    let cff = file.is_cff();
+    let key = SubsetCache::key(file.identity(), glyphs.keys().copied());
+    let subset = match cache.get(&key) {
+        Some(subset) => subset,
+        None => {
+            let subset = subset_font(file, &codes, cff)?;
+            cache.put(&key, &subset);
+            subset
+        }
+    };
+    let dict = if cff {
+        Dictionary::from_iter(vec![("Subtype", Object::Name(b"CIDFontType0C".to_vec()))])
+    } else {
+        Dictionary::from_iter(vec![("Length1", Object::Integer(subset.raw_len as i64))])
+    };
+    Ok(FontProgram {
+        codes,
+        stream: compressed_stream(dict, subset.compressed),
+        cff,
+    })
+}
+
+/// The font program of `file` cut down to the glyphs of `codes`, compressed.
+fn subset_font(
+    file: &FontFile,
+    codes: &GlyphRemapper,
+    cff: bool,
+) -> Result<CachedSubset, PdfError> {
     let error = |message: String| PdfError::Font {
         path: file.path().to_path_buf(),
         message,
     };
-    let subset = subsetter::subset(file.bytes(), 0, &codes)
+    let subset = subsetter::subset(file.bytes(), 0, codes)
         .map_err(|e| error(format!("cannot subset: {e}")))?;
-    let mut deflater = Deflater::new();
-    let cff = file.descriptor_metrics().cff;
-    let stream = if cff {
+    let program = if cff {
         // The subsetter returns an OpenType wrapper: the PDF embeds its bare CFF.
-        let table = ttf_parser::RawFace::parse(&subset, 0)
+        ttf_parser::RawFace::parse(&subset, 0)
             .ok()
             .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
-            .ok_or_else(|| error("the subset has no CFF table".to_string()))?;
-        deflater.stream(
-            Dictionary::from_iter(vec![("Subtype", Object::Name(b"CIDFontType0C".to_vec()))]),
-            table,
-        )
+            .ok_or_else(|| error("the subset has no CFF table".to_string()))?
     } else {
-        deflater.stream(
-            Dictionary::from_iter(vec![("Length1", Object::Integer(subset.len() as i64))]),
-            &subset,
-        )
+        &subset
     };
-    Ok(FontProgram { codes, stream, cff })
+    Ok(CachedSubset {
+        raw_len: program.len() as u64,
+        compressed: Deflater::new().compress(program),
+    })
 }
 
 /// One face as a Type0 font over a CIDFont, with its subset `program`.
@@ -457,21 +484,29 @@ impl Deflater {
         }
     }
 
-    /// A stream of `content`, compressed, under `dict` (plus its `/Filter`).
-    fn stream(&mut self, mut dict: Dictionary, content: &[u8]) -> Stream {
+    /// `content`, zlib-compressed.
+    fn compress(&mut self, content: &[u8]) -> Vec<u8> {
         // Room for a compressed copy of half the size, to grow the buffer rarely.
         self.encoder.get_mut().reserve(content.len() / 2);
-        let compressed = self
-            .encoder
+        self.encoder
             .write_all(content)
             .and_then(|()| self.encoder.try_finish())
             .and_then(|()| self.encoder.reset(Vec::new()))
-            .expect("compressing into memory cannot fail");
-        dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        let mut stream = Stream::new(dict, compressed);
-        stream.allows_compression = false;
-        stream
+            .expect("compressing into memory cannot fail")
     }
+
+    /// A stream of `content`, compressed, under `dict` (plus its `/Filter`).
+    fn stream(&mut self, dict: Dictionary, content: &[u8]) -> Stream {
+        compressed_stream(dict, self.compress(content))
+    }
+}
+
+/// A stream of zlib-compressed bytes.
+fn compressed_stream(mut dict: Dictionary, compressed: Vec<u8>) -> Stream {
+    dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+    let mut stream = Stream::new(dict, compressed);
+    stream.allows_compression = false;
+    stream
 }
 
 /// Title, author and dates; never the clock.
