@@ -12,6 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::check::translation::block_hash;
+use crate::rollover::copy_dir;
 
 /// The sample's source language and its translation.
 const SOURCE: &str = "zh";
@@ -194,20 +195,6 @@ fn add_categories(report: &Path, count: usize) -> io::Result<()> {
             "charts: []",
         );
     std::fs::write(&manifest_path, manifest)
-}
-
-fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
