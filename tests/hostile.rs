@@ -164,6 +164,93 @@ fn invalid_utf8_nul_and_control_characters_are_refused_with_their_line() {
     }
 }
 
+/// Line of the first `needle` in the repository's report file `file`.
+fn line_of(file: &str, needle: &str) -> usize {
+    let text = std::fs::read_to_string(repo().join("report").join(file)).unwrap();
+    text[..text.find(needle).unwrap()].matches('\n').count() + 1
+}
+
+/// Numbers no report holds. Fed through the `sources` fuzz target built with debug
+/// assertions, the year and the counts panicked with an arithmetic overflow in `check` or
+/// `figures` (a release build wrapped silently); a rate of `.nan` went through. Each is
+/// now refused where it is written.
+#[test]
+fn numbers_that_would_overflow_are_refused_with_their_line() {
+    /// `edits` to `file`, and the message expected on the line of `at`.
+    struct Case {
+        file: &'static str,
+        edits: &'static [(&'static str, &'static str)],
+        at: &'static str,
+        message: &'static str,
+    }
+    let cases = [
+        Case {
+            file: "report.yaml",
+            edits: &[("year: 2023", "year: 2147483647")],
+            at: "year: 2023",
+            message: "cannot cover the year 2147483647",
+        },
+        Case {
+            file: "report.yaml",
+            edits: &[("year: 2023", "year: -2147483648")],
+            at: "year: 2023",
+            message: "cannot cover the year -2147483648",
+        },
+        Case {
+            file: "data/caseload.yaml",
+            edits: &[("  2023: 26025", "  2023: 18446744073709551615")],
+            at: "  2023: 26025",
+            message: "`pending.2023` is 18446744073709551615",
+        },
+        Case {
+            file: "data/caseload.yaml",
+            edits: &[("    criminal: 1770", "    criminal: 18446744073709551615")],
+            at: "    criminal: 1770",
+            message: "`received.2023.criminal` is 18446744073709551615",
+        },
+        Case {
+            file: "data/caseload.yaml",
+            edits: &[
+                ("  2022: 438", "  2022: 18446744073709551615"),
+                ("  2023: 486", "  2023: 9223372036854775807"),
+            ],
+            at: "  2023: 486",
+            message: "`closed_per_judge.2023` is 9223372036854775807",
+        },
+        Case {
+            file: "data/caseload.yaml",
+            edits: &[("  2023: 86.1", "  2023: .nan")],
+            at: "  2023: 86.1",
+            message: "a percentage lies between 0 and 100",
+        },
+    ];
+    for case in cases {
+        let scratch = Scratch::new();
+        for (old, new) in case.edits {
+            scratch.edit(case.file, old, new);
+        }
+        let output = scratch.run(&["check", "report"]);
+        let messages = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{messages}");
+        assert!(!messages.contains("panicked"), "{messages}");
+        assert!(messages.contains(case.message), "{messages}");
+        let at = format!("report/{}:{}:", case.file, line_of(case.file, case.at));
+        assert!(messages.contains(&at), "{messages}");
+    }
+    // A build refuses it too, and leaves `out/` as it was.
+    let messages = refused(|s| {
+        s.edit(
+            "data/caseload.yaml",
+            "  2023: 26025",
+            "  2023: 18446744073709551615",
+        )
+    });
+    assert!(
+        messages.contains("a count may be at most 1000000000000"),
+        "{messages}"
+    );
+}
+
 #[test]
 fn an_unwritable_output_folder_is_an_environment_error() {
     let scratch = Scratch::new();

@@ -20,6 +20,24 @@ impl Scratch {
         let report = dir.path().join("report");
         Scratch { _dir: dir, report }
     }
+
+    /// [`Scratch::new`] with `report.yaml` listing only the section `name`: the other
+    /// sections never change between runs, and loading, resolving and rendering them
+    /// took most of each run.
+    #[allow(dead_code)]
+    pub fn with_only_section(name: &str) -> Scratch {
+        let scratch = Scratch::new();
+        let manifest = scratch.report.join("report.yaml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let is_other_section = |line: &str| {
+            let item = line.trim().strip_prefix("- ").unwrap_or("");
+            item.ends_with(".md") && item != name
+        };
+        let kept: String = text.split_inclusive('\n').filter(|l| !is_other_section(l)).collect();
+        assert!(kept.contains(&format!("- {name}")), "report.yaml lists no section {name}");
+        std::fs::write(&manifest, kept).unwrap();
+        scratch
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {

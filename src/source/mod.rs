@@ -384,12 +384,14 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     else {
         return Err(loader.problems);
     };
+    loader.check_year(manifest.year);
 
     let caseload = loader
         .read(Path::new(CASELOAD), None)
         .and_then(|_| loader.parse::<CaseloadText>(Path::new(CASELOAD)))
         .map(Caseload::from)
         .unwrap_or_default();
+    loader.check_caseload_ranges(&caseload);
     let tables = loader
         .read(Path::new(TABLES), None)
         .and_then(|_| loader.parse::<Vec<TableSpec>>(Path::new(TABLES)))
@@ -474,6 +476,13 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
 /// The largest report file read: far above any real section, small enough to keep a
 /// build's time and memory bounded.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The years a report may cover: four digits, as its dates and headings print them.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
+/// The largest count `data/caseload.yaml` may hold: far above any court's, and small
+/// enough that sums, differences and chart scales of counts cannot overflow.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
 
 /// Why a file could not be read: a problem at a place in the file itself, or one best
 /// shown where the file is named.
@@ -598,6 +607,82 @@ impl Loader {
                 self.problems.push(problem);
                 None
             }
+        }
+    }
+
+    /// A year outside [`YEARS`] is refused here: later stages count from it.
+    fn check_year(&mut self, year: i32) {
+        if YEARS.contains(&year) {
+            return;
+        }
+        let value = year.to_string();
+        let at = self.manifest_location(&["year"], &value);
+        self.problems.push(
+            Diagnostic::error(
+                at,
+                format!("the report cannot cover the year {value}: a year has four digits"),
+            )
+            .with_length(value.len())
+            .with_hint("write the year the report covers, e.g. `year: 2023`"),
+        );
+    }
+
+    /// Counts above [`MAX_COUNT`] and rates outside 0–100 are refused here, so that no
+    /// later stage adds, subtracts or scales a value no court publishes.
+    fn check_caseload_ranges(&mut self, caseload: &Caseload) {
+        let mut counts: Vec<(Vec<String>, u64)> = Vec::new();
+        for (name, by_year) in [
+            ("received", &caseload.received),
+            ("closed", &caseload.closed),
+        ] {
+            for (year, by_key) in by_year {
+                for (key, &count) in by_key {
+                    counts.push((vec![name.into(), year.to_string(), key.clone()], count));
+                }
+            }
+        }
+        for (name, by_year) in [
+            ("pending", &caseload.pending),
+            ("closed_per_judge", &caseload.closed_per_judge),
+        ] {
+            for (year, &count) in by_year {
+                counts.push((vec![name.into(), year.to_string()], count));
+            }
+        }
+        let mut found = Vec::new();
+        for (keys, count) in counts.into_iter().filter(|&(_, c)| c > MAX_COUNT) {
+            found.push((
+                keys,
+                count.to_string(),
+                format!("a count may be at most {MAX_COUNT}"),
+                "write the count as published",
+            ));
+        }
+        for (year, &percent) in &caseload.first_instance_acceptance_percent {
+            if !(0.0..=100.0).contains(&percent) {
+                let keys = vec!["first_instance_acceptance_percent".into(), year.to_string()];
+                found.push((
+                    keys,
+                    percent.to_string(),
+                    "a percentage lies between 0 and 100".into(),
+                    "write the rate in percent, e.g. `86.1` for 86.1%",
+                ));
+            }
+        }
+        let text = self
+            .files
+            .get(Path::new(CASELOAD))
+            .map_or("", String::as_str);
+        for (keys, value, rule, hint) in found {
+            let path: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let offset = yaml::locate_key(text, &path).unwrap_or(0);
+            self.problems.push(
+                Diagnostic::error(
+                    Location::new(Path::new(CASELOAD), offset),
+                    format!("`{}` is {value}: {rule}", path.join(".")),
+                )
+                .with_hint(hint),
+            );
         }
     }
 
