@@ -7,15 +7,16 @@
 //!   `templates/` and `fonts/` are compared with the last ones; a change is built once
 //!   the files have been quiet for one more poll (editors may write in several steps).
 //!   Polling is simpler and sturdier than OS notifications (editors that save by
-//!   rename, network folders), and at 20 ms it costs a few dozen `stat` calls.
+//!   rename, network folders), and at 10 ms it costs a few dozen `stat` calls.
 //! - **build**: each change runs the same check and render as `nianbao build`, serves
 //!   the new files from memory at once and then writes `out/`. A build with errors
 //!   keeps the last good files; its diagnostics go to the terminal and onto every
 //!   served page.
 //! - **serve**: a std-only HTTP/1.1 server, one short-lived thread per request. HTML
 //!   responses get a small script that long-polls `/__nianbao/version?since=N`: the
-//!   server answers as soon as a build (good or bad) happened, and the page reloads.
-//!   The script is added on the way out and never written to `out/`.
+//!   server answers as soon as a build (good or bad) happened, and the page shows the
+//!   new build in place. The script is added on the way out and never written to
+//!   `out/`.
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Write};
@@ -29,7 +30,7 @@ use crate::render::html::escape;
 use crate::{BuildError, Project, SiteOptions};
 
 /// How often the inputs are looked at.
-pub const POLL: Duration = Duration::from_millis(20);
+pub const POLL: Duration = Duration::from_millis(10);
 /// How long a page's version request is held open when nothing changes.
 const LONG_POLL: Duration = Duration::from_secs(25);
 /// The endpoint the injected script polls.
@@ -275,15 +276,25 @@ fn error_page() -> String {
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body>\n<main><h1>No good build yet</h1></main>\n</body></html>\n".into()
 }
 
+/// Waits for the next build (a long poll), then fetches the page again and puts its
+/// body in place of the old one, keeping the scroll position: faster than a reload,
+/// and the reader stays where they were. A changed stylesheet reloads the page.
+/// Scripts that arrive inside the new body do not run (DOMParser), so this one
+/// keeps polling.
+const RELOAD_SCRIPT: &str = "<script>/* nianbao serve: show the page again after each build */\n\
+(function(){var v=\"VERSION\";\
+function swap(html){var next=new DOMParser().parseFromString(html,\"text/html\");\
+var css=function(d){var l=d.querySelector('link[rel=\"stylesheet\"]');return l?l.getAttribute(\"href\"):\"\"};\
+if(css(next)!==css(document)){location.reload();return}\
+var y=window.scrollY;document.title=next.title;document.body.replaceWith(next.body);window.scrollTo(0,y)}\
+function poll(){fetch(\"/__nianbao/version?since=\"+v,{cache:\"no-store\"}).then(function(r){return r.text()})\
+.then(function(t){if(t===v){poll();return}v=t;\
+return fetch(location.href,{cache:\"no-store\"}).then(function(r){return r.text()}).then(function(h){swap(h);poll()})})\
+.catch(function(){setTimeout(poll,1000)})}poll()})();</script>\n";
+
 /// Add the live-reload script and, after a failed build, the problems to a page.
 pub fn inject(page: &str, version: u64, error: Option<&str>) -> String {
-    let script = format!(
-        "<script>/* nianbao serve: reload when the report is rebuilt */\n\
-         (function(){{var v=\"{version}\";function poll(){{\
-         fetch(\"{VERSION_PATH}?since=\"+v,{{cache:\"no-store\"}}).then(function(r){{return r.text()}})\
-         .then(function(t){{if(t!==v)location.reload();else poll()}})\
-         .catch(function(){{setTimeout(poll,1000)}})}}poll()}})();</script>\n"
-    );
+    let script = RELOAD_SCRIPT.replace("VERSION", &version.to_string());
     let panel = error.map(|text| {
         format!(
             "<div id=\"nianbao-build-error\" role=\"alert\" lang=\"en\" style=\"position:sticky;top:0;z-index:10;\
