@@ -283,6 +283,8 @@ pub fn check(
 fn check_published_totals(sources: &Sources, problems: &mut Vec<Diagnostic>) {
     let text = sources.text(Path::new(source::CASELOAD));
     let caseload = &sources.caseload;
+    let known: std::collections::HashSet<&str> =
+        caseload.categories.iter().map(|c| c.id.as_str()).collect();
     for (series, by_year) in [
         ("received", &caseload.received),
         ("closed", &caseload.closed),
@@ -311,7 +313,7 @@ fn check_published_totals(sources: &Sources, problems: &mut Vec<Diagnostic>) {
                 }
             }
             for key in counts.keys() {
-                if key != "total" && !caseload.categories.iter().any(|c| &c.id == key) {
+                if key != "total" && !known.contains(key.as_str()) {
                     problems.push(
                         Diagnostic::error(located(key), format!("`{key}` is not a category"))
                             .with_hint(
