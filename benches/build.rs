@@ -12,6 +12,12 @@ use nianbao::{Project, SiteOptions};
 
 fn main() {
     divan::main();
+    let _ = std::fs::remove_dir_all(scratch());
+}
+
+/// Where this run's synthetic reports are written.
+fn scratch() -> PathBuf {
+    std::env::temp_dir().join(format!("nianbao-bench-{}", std::process::id()))
 }
 
 /// The reports measured: the sample itself, then the synthetic ones.
@@ -21,7 +27,7 @@ fn project(name: &str) -> Project {
     static DIRS: OnceLock<Vec<(String, PathBuf)>> = OnceLock::new();
     let dirs = DIRS.get_or_init(|| {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let scratch = std::env::temp_dir().join(format!("nianbao-bench-{}", std::process::id()));
+        let scratch = scratch();
         let scaled = |name: &str, scale| {
             let report = scaled_copy(repo, &scratch.join(name), scale).expect("scaled copy");
             (name.to_string(), report)
