@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::check::translation::block_hash;
+use crate::check::translation::segments;
 use crate::rollover::copy_dir;
 
 /// The sample's source language and its translation.
@@ -102,21 +102,15 @@ fn renamed(text: &str, copy: usize) -> String {
     out
 }
 
-/// For each block of `source` with an anchor: its hash before and after renaming.
+/// For each block of `source` whose hash renaming changes (those with an anchor):
+/// the hash before and after. Renaming edits text within lines, so the blocks of
+/// both versions pair up one to one.
 fn heading_hashes(source: &str, copy: usize) -> Vec<(String, String)> {
-    source
-        .split("\n\n")
-        .filter(|block| block.contains("{ #"))
-        .map(|block| {
-            let lines = |text: &str| -> Vec<String> {
-                text.lines()
-                    .filter(|l| !l.trim_start().starts_with("<!--"))
-                    .map(str::to_string)
-                    .collect()
-            };
-            let hash = |lines: Vec<String>| block_hash(lines.iter().map(String::as_str));
-            (hash(lines(block)), hash(lines(&renamed(block, copy))))
-        })
+    segments(source)
+        .into_iter()
+        .zip(segments(&renamed(source, copy)))
+        .filter(|(old, new)| old.hash != new.hash)
+        .map(|(old, new)| (old.hash, new.hash))
         .collect()
 }
 
