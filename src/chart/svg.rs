@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Anchor, Drawing, Item, Stroke, TextRole};
+use super::{Anchor, Drawing, Item, Mark, Stroke, TextRole};
 use crate::render::html::escape;
 
 /// The drawing as an `<svg>` element whose ids start with `id`.
@@ -33,6 +33,18 @@ pub fn render(drawing: &Drawing, id: &str) -> String {
     out
 }
 
+/// The class and `data-` attributes that let tests and scripts find a shape's
+/// category and series.
+fn mark_attributes(class: &str, mark: Option<&Mark>) -> String {
+    mark.map_or(String::new(), |m| {
+        format!(
+            " class=\"{class}\" data-category=\"{}\" data-series=\"{}\"",
+            escape(&m.category),
+            m.series
+        )
+    })
+}
+
 fn item_svg(item: &Item, out: &mut String) {
     match item {
         Item::Rect {
@@ -44,13 +56,7 @@ fn item_svg(item: &Item, out: &mut String) {
             stroke,
             mark,
         } => {
-            let data = mark.as_ref().map_or(String::new(), |m| {
-                format!(
-                    " class=\"bar\" data-category=\"{}\" data-series=\"{}\"",
-                    escape(&m.category),
-                    m.series
-                )
-            });
+            let data = mark_attributes("bar", mark.as_ref());
             let _ = writeln!(
                 out,
                 "<rect{data} x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"{}/>",
@@ -82,13 +88,7 @@ fn item_svg(item: &Item, out: &mut String) {
             stroke,
             mark,
         } => {
-            let data = mark.as_ref().map_or(String::new(), |m| {
-                format!(
-                    " class=\"slice\" data-category=\"{}\" data-series=\"{}\"",
-                    escape(&m.category),
-                    m.series
-                )
-            });
+            let data = mark_attributes("slice", mark.as_ref());
             let points: Vec<String> = points
                 .iter()
                 .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
