@@ -15,25 +15,11 @@ use nianbao::render::pdf::{self, Document, Face, Fonts, Role};
 
 fn en_report() -> &'static Report {
     static REPORT: OnceLock<Report> = OnceLock::new();
-    REPORT.get_or_init(|| {
-        let project = nianbao::Project::at(repo().join("report"));
-        let checked = nianbao::check(&project);
-        assert!(
-            !checked.has_errors(),
-            "{}",
-            checked.render_problems(&project.report_dir)
-        );
-        checked
-            .reports
-            .into_iter()
-            .find(|r| r.lang == Lang::En)
-            .expect("an English report")
-    })
+    REPORT.get_or_init(|| checked_report(Lang::En))
 }
 
 fn fonts() -> &'static Fonts {
-    static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| Fonts::load(&repo().join("fonts")).unwrap())
+    bundled_fonts()
 }
 
 fn rendered() -> &'static pdf::PdfOutput {

@@ -6,6 +6,29 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The repository's report in `lang`, checked; a report with errors fails the test
+/// with its problems.
+pub fn checked_report(lang: nianbao::model::Lang) -> nianbao::model::Report {
+    let project = nianbao::Project::at(repo().join("report"));
+    let checked = nianbao::check(&project);
+    assert!(
+        !checked.has_errors(),
+        "{}",
+        checked.render_problems(&project.report_dir)
+    );
+    checked
+        .reports
+        .into_iter()
+        .find(|r| r.lang == lang)
+        .unwrap_or_else(|| panic!("no {lang:?} report"))
+}
+
+/// The bundled fonts, mapped once per test binary.
+pub fn bundled_fonts() -> &'static nianbao::render::pdf::Fonts {
+    static FONTS: std::sync::OnceLock<nianbao::render::pdf::Fonts> = std::sync::OnceLock::new();
+    FONTS.get_or_init(|| nianbao::render::pdf::Fonts::load(&repo().join("fonts")).unwrap())
+}
+
 /// The project's own top folder.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
