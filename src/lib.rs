@@ -287,7 +287,7 @@ pub fn render_all(
         }
     }
     let html = render::html::render(reports, &project.templates_dir, options, &files)
-        .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
+        .map_err(|e| BuildError::Environment(e.to_string()))?;
     files.extend(html);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { files, problems })

@@ -7,7 +7,7 @@ use crate::chart::{self, Anchor, Drawing, Item};
 use crate::model::Chart;
 
 use super::text::{self, Align, Style};
-use super::{BLOCK_WIDTH, Builder, GridLine, LINE_PITCH, PieceKind, Role};
+use super::{Builder, GridLine, LINE_PITCH, PieceKind, Role};
 use crate::render::pdf::fonts::Face;
 
 /// A chart ready for the flow, positioned relative to the left of the text block and
@@ -23,7 +23,7 @@ pub(super) struct ChartBox {
 }
 
 pub(super) fn chart(b: &mut Builder, c: &Chart) {
-    let drawing = chart::draw(c, BLOCK_WIDTH);
+    let drawing = chart::draw(c, crate::render::CHART_WIDTH);
     let lines_needed = (drawing.height / LINE_PITCH).ceil().max(1.0);
     let height = lines_needed * LINE_PITCH;
     let top = (height - drawing.height) / 2.0;
