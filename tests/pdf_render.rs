@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use common::*;
 use nianbao::chart::{Item, TextRole};
 use nianbao::model::{Block, Lang, Report};
-use nianbao::render::pdf::layout::text::{NO_END, NO_START};
+use nianbao::render::pdf::layout::{NO_END, NO_START};
 use nianbao::render::pdf::{self, Document, Fonts, Line, Role};
 
 fn zh_report() -> &'static Report {

@@ -1,9 +1,9 @@
 //! Stage 4a, **render HTML**: the document model → HTML fragments → the page templates.
 //!
-//! [`render`] is the entry point. Blocks become HTML in Rust ([`blocks`]), so that
-//! escaping is in one place ([`escape`]); charts are drawn as inline SVG ([`svg`]) from
+//! [`render`] is the entry point. Blocks become HTML in Rust (`blocks`), so that
+//! escaping is in one place ([`escape()`]); charts are drawn as inline SVG (`svg`) from
 //! the same `chart::Drawing` as the PDF's. Each page template sees a view model
-//! ([`pages`]); the pages around the blocks (head, title block, table of contents,
+//! (`pages`); the pages around the blocks (head, title block, table of contents,
 //! stylesheet) are Tera templates in `templates/`, which the report's owners may
 //! restyle.
 

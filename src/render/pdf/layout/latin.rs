@@ -12,7 +12,7 @@
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
-use super::text::{Align, Atom, Coverage, SetLine, Style};
+use super::atom::{Align, Atom, Coverage, SetLine, Style};
 use crate::render::pdf::fonts::{Face, GlyphMetrics, Metrics};
 
 /// How far a space may stretch, in em, at an adjustment ratio of 1.
@@ -120,7 +120,7 @@ pub fn shape(
 }
 
 /// `result[i]` says whether a line may break before atom `i`, as in
-/// [`super::text::break_opportunities`]: UAX #14, which breaks after spaces,
+/// [`super::cjk::break_opportunities`]: UAX #14, which breaks after spaces,
 /// hyphens and dashes and between ideographs, and keeps numbers ("1,263",
 /// "10.2%") and words with their punctuation whole.
 pub fn break_opportunities(atoms: &[Atom]) -> Vec<bool> {
