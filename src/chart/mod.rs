@@ -14,13 +14,13 @@
 //! The drawing is meant to read in grey print and for colour-blind readers: every bar
 //! carries its value as a direct label, compared years differ in pattern (hatched
 //! against solid) and lightness as well as colour, and each pair of bars is labelled
-//! with its change. Axis ticks fall on round numbers ([`axis`]).
+//! with its change. Axis ticks fall on round numbers (`axis`).
 //!
 //! Text widths are estimated here ([`text_width`]) so that screen and print share one
 //! layout; the estimate errs wide, and the PDF backend measures the real glyphs to
 //! honour each text's anchor exactly.
 
-pub mod axis;
+mod axis;
 mod bar;
 mod pie;
 
