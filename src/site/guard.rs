@@ -60,13 +60,24 @@ pub fn manifest(files: &[OutputFile]) -> OutputFile {
 pub type Protected<'a> = [(&'static str, &'a Path)];
 
 /// Whether `out_dir` may be replaced by a build of the project whose folders are
-/// `protected` (the report, templates and fonts folders).
+/// `protected` (the report, templates and fonts folders): its place, then what it holds.
 pub fn check(out_dir: &Path, protected: &Protected) -> Result<(), Refusal> {
-    let refuse = |reason: String, hint: &str| Refusal {
+    place(out_dir, protected)?;
+    contents(out_dir)
+}
+
+fn refusal(out_dir: &Path, reason: String, hint: &str) -> Refusal {
+    Refusal {
         out_dir: out_dir.to_path_buf(),
         reason,
         hint: hint.to_string(),
-    };
+    }
+}
+
+/// Whether `out_dir` is a place for an output at all: not one of the project's
+/// folders, inside one or around one; not a file or a link. Reads no file.
+pub fn place(out_dir: &Path, protected: &Protected) -> Result<(), Refusal> {
+    let refuse = |reason: String, hint: &str| refusal(out_dir, reason, hint);
     let other_folder = "choose a new folder for the output, e.g. `-o out`";
     let meta = match std::fs::symlink_metadata(out_dir) {
         Ok(meta) => Some(meta),
@@ -97,6 +108,15 @@ pub fn check(out_dir: &Path, protected: &Protected) -> Result<(), Refusal> {
             "it is a file, not a folder, and the build would replace it".into(),
             other_folder,
         ));
+    }
+    Ok(())
+}
+
+/// Whether the folder `out_dir` (if it exists) is empty or holds exactly an earlier output.
+pub fn contents(out_dir: &Path) -> Result<(), Refusal> {
+    let refuse = |reason: String, hint: &str| refusal(out_dir, reason, hint);
+    if !std::fs::symlink_metadata(out_dir).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
     }
     let found = unlisted(out_dir).map_err(|e| {
         refuse(

@@ -34,10 +34,12 @@ impl OutputLock {
                     if !said_so {
                         let mut holder = String::new();
                         let _ = file.read_to_string(&mut holder);
+                        let who = match holder.trim() {
+                            "" => String::new(),
+                            pid => format!(" (process {pid})"),
+                        };
                         eprintln!(
-                            "waiting: another nianbao (process {}) is writing {} in {}",
-                            holder.trim(),
-                            name,
+                            "waiting: another nianbao{who} is writing {name} in {}",
                             parent.display()
                         );
                         said_so = true;

@@ -67,19 +67,21 @@ impl From<io::Error> for WriteError {
     }
 }
 
-/// Whether `out_dir` may be replaced, without touching anything; `protected` are
-/// the project's own folders (report, templates, fonts).
+/// Whether `out_dir` may be replaced, changing nothing; `protected` are the project's
+/// own folders (report, templates, fonts). Checked under the output's lock when it
+/// can be taken, so that another build's swap is not seen half-way.
 pub fn check(out_dir: &Path, protected: &Protected) -> Result<(), Refusal> {
+    // Where the output may not go is refused before the lock is made beside it.
+    guard::place(out_dir, protected)?;
+    let _lock = split(out_dir)
+        .ok()
+        .filter(|(parent, _)| parent.is_dir())
+        .and_then(|(parent, name)| lock::OutputLock::acquire(&parent, &name).ok());
     guard::check(out_dir, protected)
 }
 
-/// Write `files` (and the manifest) as the new content of `out_dir`.
-pub fn write(
-    out_dir: &Path,
-    files: &[OutputFile],
-    protected: &Protected,
-) -> Result<(), WriteError> {
-    guard::check(out_dir, protected).map_err(WriteError::Refused)?;
+/// The folder holding `out_dir`, and its name.
+fn split(out_dir: &Path) -> io::Result<(PathBuf, String)> {
     let parent = match out_dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -91,8 +93,22 @@ pub fn write(
         })?
         .to_string_lossy()
         .into_owned();
+    Ok((parent, name))
+}
+
+/// Write `files` (and the manifest) as the new content of `out_dir`.
+pub fn write(
+    out_dir: &Path,
+    files: &[OutputFile],
+    protected: &Protected,
+) -> Result<(), WriteError> {
+    // Refused before anything is made, even the folder the output would go in.
+    check(out_dir, protected).map_err(WriteError::Refused)?;
+    let (parent, name) = split(out_dir)?;
     std::fs::create_dir_all(&parent)?;
     let _lock = lock::OutputLock::acquire(&parent, &name)?;
+    // Under the lock: what another build may have written meanwhile.
+    guard::check(out_dir, protected).map_err(WriteError::Refused)?;
     remove_leftovers(&parent, &name);
 
     let staging = Staging::make(&parent, &format!(".{name}.new-"))?;
