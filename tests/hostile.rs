@@ -357,7 +357,7 @@ fn a_named_pipe_in_the_report_is_an_error_not_a_hang() {
     std::fs::copy(repo().join("report/zh/01-security.md"), &section).unwrap();
     rustix::fs::mknodat(
         rustix::fs::CWD,
-        &scratch.report().join("zh/notes.pipe"),
+        scratch.report().join("zh/notes.pipe"),
         rustix::fs::FileType::Fifo,
         rustix::fs::Mode::from_raw_mode(0o644),
         0,

@@ -66,6 +66,7 @@ fn build_paused_at(scratch: &Scratch, step: &str) -> std::process::Child {
         said.push(line);
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the build never paused {step}:\n{}", said.join("\n"));
 }
 

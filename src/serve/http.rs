@@ -115,7 +115,7 @@ fn connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 error.as_deref(),
             )
         }
-        Found::NotFound(Some(n)) => {
+        Found::Missing(Some(n)) => {
             let built = built
                 .as_deref()
                 .unwrap_or_else(|| unreachable!("found in a build"));
@@ -129,7 +129,7 @@ fn connection(mut stream: TcpStream, shared: &Shared) -> io::Result<()> {
                 error.as_deref(),
             )
         }
-        Found::NotFound(None) => send(
+        Found::Missing(None) => send(
             &mut stream,
             head_only,
             404,
@@ -201,7 +201,7 @@ fn wait_for_version(shared: &Shared, since: Option<u64>) -> u64 {
 enum Found {
     File(usize),
     /// The build's 404 page, if it has one.
-    NotFound(Option<usize>),
+    Missing(Option<usize>),
     /// A folder without its trailing slash: the new location.
     Redirect(String),
     /// No build has succeeded yet.
@@ -229,7 +229,7 @@ fn lookup(built: Option<&Built>, path: &str) -> Found {
             return Found::Redirect(format!("{path}/"));
         }
     }
-    Found::NotFound(built.get("404.html"))
+    Found::Missing(built.get("404.html"))
 }
 
 const NO_BUILD_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>No build yet</title></head>\n<body>\n<main><h1>No build has succeeded yet</h1><p>Fix the problems shown above; this page shows the report as soon as a build succeeds.</p></main>\n</body></html>\n";
@@ -426,7 +426,7 @@ mod tests {
         assert_eq!(lookup(Some(&b), "/zh"), Found::Redirect("/zh/".into()));
         assert_eq!(
             lookup(Some(&b), "/../etc/passwd"),
-            Found::NotFound(b.get("404.html"))
+            Found::Missing(b.get("404.html"))
         );
         assert_eq!(lookup(None, "/"), Found::NoBuild);
     }
