@@ -582,6 +582,10 @@ fn new_can_write_a_separate_folder_and_refuses_a_skipped_year() {
     let before = snapshot(&scratch.report());
     let output = scratch.run(&["new", "2025"]);
     assert_eq!(output.status.code(), Some(2));
+    let output = scratch.run(&["new", "2024", "report", "--to", "report/next"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("lies inside the report folder"));
+    assert_eq!(snapshot(&scratch.report()), before);
     let output = scratch.run(&["new", "2024", "report", "--to", "report-2024"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(

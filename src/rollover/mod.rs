@@ -142,6 +142,18 @@ fn write_new_folder(
     if std::fs::symlink_metadata(to).is_ok() {
         return Err(format!("{} already exists", to.display()));
     }
+    let inside = std::path::absolute(to)
+        .ok()
+        .and_then(|to| to.parent().and_then(|p| std::fs::canonicalize(p).ok()))
+        .zip(std::fs::canonicalize(report_dir).ok())
+        .is_some_and(|(parent, report)| parent.starts_with(report));
+    if inside {
+        return Err(format!(
+            "{} lies inside the report folder {}: write the new year beside it (e.g. --to report-next)",
+            to.display(),
+            report_dir.display(),
+        ));
+    }
     let fail = |e: std::io::Error| format!("cannot write {}: {e}", to.display());
     let parent = match to.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -154,6 +166,7 @@ fn write_new_folder(
         .to_string_lossy()
         .into_owned();
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    std::fs::create_dir(&staging).map_err(fail)?;
     crate::atomic::track(&staging);
     let result = (|| {
         copy_dir(report_dir, &staging)?;

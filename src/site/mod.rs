@@ -102,12 +102,12 @@ pub fn write(
     files: &[OutputFile],
     protected: &Protected,
 ) -> Result<(), WriteError> {
-    // Refused before anything is made, even the folder the output would go in.
-    check(out_dir, protected).map_err(WriteError::Refused)?;
+    // A refused place is refused before anything is made, even the folder it would go in.
+    guard::place(out_dir, protected).map_err(WriteError::Refused)?;
     let (parent, name) = split(out_dir)?;
     std::fs::create_dir_all(&parent)?;
     let _lock = lock::OutputLock::acquire(&parent, &name)?;
-    // Under the lock: what another build may have written meanwhile.
+    // Under the lock: no other build is half-way through its swap.
     guard::check(out_dir, protected).map_err(WriteError::Refused)?;
     remove_leftovers(&parent, &name);
 
