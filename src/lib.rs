@@ -15,6 +15,7 @@
 //!
 //! `serve` runs the same pipeline again whenever an input changes.
 
+pub mod atomic;
 pub mod chart;
 pub mod check;
 pub mod diff;
@@ -58,6 +59,15 @@ impl Project {
             fonts_dir: top.join("fonts"),
             report_dir,
         }
+    }
+
+    /// The folders the output may never be, lie inside or hold, with what they are.
+    pub fn folders(&self) -> [(&'static str, &Path); 3] {
+        [
+            ("the report folder", &self.report_dir),
+            ("the templates folder", &self.templates_dir),
+            ("the fonts folder", &self.fonts_dir),
+        ]
     }
 }
 
@@ -103,7 +113,8 @@ fn read_all_texts(
     problems
         .iter()
         .filter_map(|p| {
-            let bytes = std::fs::read(report_dir.join(&p.location.file)).ok()?;
+            let path = report_dir.join(&p.location.file);
+            let bytes = source::read_regular_file(&path, source::MAX_FILE_BYTES).ok()?;
             Some((
                 p.location.file.clone(),
                 String::from_utf8_lossy(&bytes).into_owned(),
@@ -178,7 +189,8 @@ pub enum BuildError {
 }
 
 /// Build the report into `out_dir`: check, render every output, then swap `out_dir` in
-/// whole. On any error the previous `out_dir` is left untouched.
+/// whole. On any error the previous `out_dir` is left untouched; a folder that holds
+/// anything but an earlier output is refused before the build starts.
 pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
     build_with(project, out_dir, &SiteOptions::default())
 }
@@ -189,10 +201,19 @@ pub fn build_with(
     out_dir: &Path,
     options: &SiteOptions,
 ) -> Result<Checked, BuildError> {
+    site::check(out_dir, &project.folders())
+        .map_err(|refusal| BuildError::Environment(refusal.to_string()))?;
     let (checked, files) = build_files(project, options)?;
-    site::write(out_dir, &files)
-        .map_err(|e| BuildError::Environment(format!("cannot write {}: {e}", out_dir.display())))?;
+    write_site(project, out_dir, &files).map_err(BuildError::Environment)?;
     Ok(checked)
+}
+
+/// Write the built files into `out_dir` (see [`site::write`]); the message says why not.
+pub fn write_site(project: &Project, out_dir: &Path, files: &[OutputFile]) -> Result<(), String> {
+    site::write(out_dir, files, &project.folders()).map_err(|e| match e {
+        site::WriteError::Refused(refusal) => refusal.to_string(),
+        site::WriteError::Failed(e) => format!("cannot write {}: {e}", out_dir.display()),
+    })
 }
 
 /// Check and render, without writing: what `serve` keeps in memory between builds.

@@ -6,11 +6,15 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
 
 use nianbao::diff::{self, version};
-use nianbao::serve::ServeOptions;
+use nianbao::rollover::Kept;
+use nianbao::serve::{ServeError, ServeOptions};
 use nianbao::{BuildError, CheckOptions, Project, SiteOptions};
 
 #[derive(Parser)]
@@ -43,7 +47,7 @@ enum Command {
         base_url: Option<String>,
     },
     /// Build, serve the output on 127.0.0.1 and rebuild whenever report/, templates/ or
-    /// fonts/ change; open pages reload themselves. Ctrl-C stops.
+    /// fonts/ change; open pages reload themselves. Ctrl-C (or SIGTERM) stops.
     Serve {
         /// The report folder.
         #[arg(default_value = "report")]
@@ -51,9 +55,13 @@ enum Command {
         /// The output folder, rewritten by every good build.
         #[arg(short, long, default_value = "out")]
         out: PathBuf,
-        /// The port on 127.0.0.1; 0 picks a free one.
+        /// The port; 0 picks a free one.
         #[arg(long, default_value_t = 8000)]
         port: u16,
+        /// The address to serve on, e.g. this machine's address on the office network to
+        /// check the page on a phone. Anyone on that network can then read the draft.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        host: IpAddr,
     },
     /// Check the report and list every problem, writing nothing.
     Check {
@@ -89,6 +97,10 @@ enum Command {
         /// Write the new report into this new folder instead.
         #[arg(long)]
         to: Option<PathBuf>,
+        /// Roll over in place even when the report is not committed in git (the old
+        /// year is then kept nowhere).
+        #[arg(long)]
+        force: bool,
     },
     /// Rewrite the Markdown prose to one sentence per line; the output does not change.
     Fmt {
@@ -126,7 +138,19 @@ const EXIT_PROBLEMS: u8 = 1;
 const EXIT_ENVIRONMENT: u8 = 2;
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    // With a handler for SIGXFSZ, a write past a file-size limit (`ulimit -f`) fails
+    // with an error naming the file, instead of the signal killing the process before
+    // it can clean up.
+    let _ = signal_hook::flag::register(SIGXFSZ, Arc::new(AtomicBool::new(false)));
+    let command = Cli::parse().command;
+    if !matches!(command, Command::Serve { .. }) {
+        // Commands that write files: a stop removes what they had not finished.
+        if let Err(e) = remove_unfinished_on_signals() {
+            eprintln!("error: cannot handle Ctrl-C: {e}");
+            return ExitCode::from(EXIT_ENVIRONMENT);
+        }
+    }
+    match command {
         Command::Build {
             report_dir,
             out,
@@ -158,7 +182,8 @@ fn main() -> ExitCode {
             report_dir,
             out,
             port,
-        } => serve(&report_dir, out, port),
+            host,
+        } => serve(&report_dir, out, host, port),
         Command::Diff {
             old,
             new,
@@ -169,7 +194,8 @@ fn main() -> ExitCode {
             year,
             report_dir,
             to,
-        } => new_year(year, &report_dir, to.as_deref()),
+            force,
+        } => new_year(year, &report_dir, to.as_deref(), force),
         Command::Fmt { report_dir, check } => fmt(&report_dir, check),
         Command::GitDiff { args } => git_diff(&args),
         Command::Check {
@@ -192,27 +218,56 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(report_dir: &std::path::Path, out_dir: PathBuf, port: u16) -> ExitCode {
+/// On SIGINT, SIGTERM or SIGHUP: remove the staging folders and temporary files this
+/// process had not finished (`nianbao::atomic`), then exit with 128 + the signal's
+/// number, as a shell reports a process the signal ended.
+fn remove_unfinished_on_signals() -> std::io::Result<()> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Held until exit, so that no write is finished after the clean-up.
+            let _unfinished = nianbao::atomic::abandon();
+            eprintln!("interrupted: unfinished files removed; earlier files are whole");
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
+}
+
+fn serve(report_dir: &std::path::Path, out_dir: PathBuf, host: IpAddr, port: u16) -> ExitCode {
     if !report_dir.is_dir() {
         eprintln!("error: {} is not a folder", report_dir.display());
         return ExitCode::from(EXIT_ENVIRONMENT);
     }
-    // Ctrl-C only raises a flag: a build in progress finishes, so out/ is never half-written.
+    // Ctrl-C and SIGTERM only raise a flag: a build in progress finishes, so out/ is
+    // never half-written.
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&stop);
-    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
-        eprintln!("error: cannot handle Ctrl-C: {e}");
-        return ExitCode::from(EXIT_ENVIRONMENT);
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(&stop)) {
+            eprintln!("error: cannot handle Ctrl-C: {e}");
+            return ExitCode::from(EXIT_ENVIRONMENT);
+        }
     }
     let options = ServeOptions {
+        host,
         port,
         out_dir,
         site: SiteOptions::default(),
     };
     match nianbao::serve::run(&Project::at(report_dir), &options, &stop) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot serve on 127.0.0.1:{port}: {e}");
+        Err(ServeError::Refused(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_ENVIRONMENT)
+        }
+        Err(ServeError::Bind(e)) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            eprintln!(
+                "error: port {port} on {host} is in use (another server?)\n  hint: choose another with --port N, or `--port 0` for a free one"
+            );
+            ExitCode::from(EXIT_ENVIRONMENT)
+        }
+        Err(ServeError::Bind(e)) => {
+            eprintln!("error: cannot serve on {host}:{port}: {e}");
             ExitCode::from(EXIT_ENVIRONMENT)
         }
     }
@@ -231,11 +286,31 @@ fn diff(old: &str, new: &str, output: Option<&Path>, report: &Path) -> ExitCode 
         }
     };
     print!("{}", report_diff.summary());
-    if let Some(path) = output
-        && let Err(e) = std::fs::write(path, report_diff.to_html())
-    {
-        eprintln!("error: cannot write {}: {e}", path.display());
-        return ExitCode::from(EXIT_ENVIRONMENT);
+    if let Some(path) = output {
+        // The redline never lands on a source: `-o report/zh/01-security.md` is a slip.
+        let inside = |dir: &Path| {
+            let (Ok(dir), Some(Ok(parent))) = (
+                std::fs::canonicalize(dir),
+                std::path::absolute(path)
+                    .ok()
+                    .and_then(|p| p.parent().map(std::fs::canonicalize)),
+            ) else {
+                return false;
+            };
+            parent.starts_with(dir)
+        };
+        if inside(report) {
+            eprintln!(
+                "error: {} is inside the report folder {}: the redline is written elsewhere, e.g. -o redline.html",
+                path.display(),
+                report.display()
+            );
+            return ExitCode::from(EXIT_ENVIRONMENT);
+        }
+        if let Err(e) = nianbao::atomic::write(path, report_diff.to_html().as_bytes()) {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_ENVIRONMENT);
+        }
     }
     if report_diff.is_empty() {
         ExitCode::SUCCESS
@@ -244,20 +319,25 @@ fn diff(old: &str, new: &str, output: Option<&Path>, report: &Path) -> ExitCode 
     }
 }
 
-fn new_year(year: i32, report_dir: &Path, to: Option<&Path>) -> ExitCode {
-    match nianbao::rollover::new_year(report_dir, year, to) {
+fn new_year(year: i32, report_dir: &Path, to: Option<&Path>, force: bool) -> ExitCode {
+    match nianbao::rollover::new_year(report_dir, year, to, force) {
         Ok(rolled) => {
             let dir = rolled.report_dir.display();
+            let from = rolled.from_year;
             eprintln!(
-                "{dir} now covers {year}, compared with {}: data/caseload.yaml has {year}'s figures empty, and {} section(s) are marked as drafts",
-                rolled.from_year,
+                "{dir} now covers {year}, compared with {from}: data/caseload.yaml has {year}'s figures empty, and {} section(s) are marked as drafts",
                 rolled.drafts.len()
             );
-            if to.is_none() {
-                eprintln!(
-                    "the {} report stays in git history; tag it if you have not: git tag report-{} HEAD",
-                    rolled.from_year, rolled.from_year
-                );
+            match &rolled.kept {
+                Kept::Folder(old) => {
+                    eprintln!("the {from} report stays in {}, unchanged", old.display());
+                }
+                Kept::Commit { commit, path } => eprintln!(
+                    "the {from} report stays in git at commit {commit} (`git show {commit}:{path}/report.yaml`); tag it: git tag report-{from} {commit}"
+                ),
+                Kept::Nowhere => eprintln!(
+                    "warning: the {from} report is kept nowhere (--force, and not committed in git)"
+                ),
             }
             eprintln!(
                 "next: `nianbao check {dir}` lists every figure to fill in and every section to rewrite"
@@ -290,29 +370,23 @@ fn fmt(report_dir: &Path, check: bool) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {}: {e}", report_dir.display());
+            eprintln!("error: {e}");
+            eprintln!("no file was cut short: each is as it was, or formatted whole");
             ExitCode::from(EXIT_ENVIRONMENT)
         }
     }
 }
 
-/// As git's external diff: print the comparison, and exit 0 on changes (git stops on
-/// any other status).
+/// As git's external diff: print the comparison (or a line diff with a note, see
+/// `diff::git_driver`), and exit 0, for git stops the whole diff on any other status.
 fn git_diff(args: &[String]) -> ExitCode {
     let [path, old_file, _, _, new_file, ..] = args else {
         eprintln!("error: git-diff takes the arguments git passes to an external diff");
         return ExitCode::from(EXIT_ENVIRONMENT);
     };
-    let compared = version::from_git_driver(path, Path::new(old_file), Path::new(new_file))
-        .and_then(|(old, new)| diff::compare(&old, &new));
-    match compared {
-        Ok(report_diff) => {
-            print!("{}", report_diff.summary());
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("nianbao: {message}");
-            ExitCode::from(EXIT_ENVIRONMENT)
-        }
-    }
+    print!(
+        "{}",
+        diff::git_driver::show(path, Path::new(old_file), Path::new(new_file))
+    );
+    ExitCode::SUCCESS
 }

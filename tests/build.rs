@@ -8,8 +8,6 @@ use common::*;
 fn a_failed_build_leaves_the_previous_output_byte_for_byte() {
     let scratch = Scratch::new();
     assert!(scratch.build().status.success());
-    // A file of the author's own in out/ must survive a failed build too.
-    std::fs::write(scratch.out().join("note.txt"), "kept").unwrap();
     let before = snapshot(&scratch.out());
 
     scratch.edit("data/caseload.yaml", "total: 91058", "total: 91059");
@@ -44,8 +42,16 @@ fn a_missing_template_is_an_environment_error_that_writes_nothing() {
 #[test]
 fn a_successful_build_replaces_the_output_whole() {
     let scratch = Scratch::new();
+    // An earlier output (its manifest lists what it wrote) with a page this build
+    // does not make.
+    let earlier = [nianbao::site::OutputFile::new(
+        "stale.html",
+        b"old".to_vec(),
+    )];
+    let manifest = nianbao::site::guard::manifest(&earlier);
     std::fs::create_dir_all(scratch.out()).unwrap();
     std::fs::write(scratch.out().join("stale.html"), "old").unwrap();
+    std::fs::write(scratch.out().join(&manifest.path), &manifest.bytes).unwrap();
     let output = scratch.build();
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!scratch.out().join("stale.html").exists());

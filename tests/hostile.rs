@@ -291,3 +291,97 @@ fn a_missing_font_file_is_an_environment_error_that_writes_nothing() {
         before
     );
 }
+
+/// Run `nianbao ARGS`; its output, or a failure if it does not end within `limit`.
+fn run_within(
+    scratch: &Scratch,
+    args: &[&str],
+    limit: Duration,
+) -> (std::process::Output, Duration) {
+    let started = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(scratch.dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("`nianbao {}` still runs after {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    (child.wait_with_output().unwrap(), started.elapsed())
+}
+
+#[test]
+fn a_named_pipe_in_the_report_is_an_error_not_a_hang() {
+    let scratch = Scratch::new();
+    assert!(scratch.build().status.success());
+    let before = snapshot(&scratch.out());
+    // A section that is a named pipe: opening it would wait for a writer forever.
+    let section = scratch.report().join("zh/01-security.md");
+    std::fs::remove_file(&section).unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        &section,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+    let (output, took) = run_within(&scratch, &["check", "report"], Duration::from_secs(1));
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{messages}");
+    assert!(
+        messages
+            .contains("cannot read `zh/01-security.md`: it is a named pipe, not a regular file"),
+        "{messages}"
+    );
+    eprintln!("check refused the pipe after {took:?}");
+    // The other commands that read the report stop too; out/ stays as it was.
+    for args in [&["build", "report", "-o", "out"][..], &["fmt", "report"]] {
+        let (output, _) = run_within(&scratch, args, Duration::from_secs(60));
+        let messages = stderr(&output);
+        assert_ne!(output.status.code(), Some(0), "{args:?}: {messages}");
+        assert!(messages.contains("01-security.md"), "{args:?}: {messages}");
+        assert!(!messages.contains("panicked"), "{messages}");
+    }
+    assert_eq!(snapshot(&scratch.out()), before);
+
+    // A pipe the report does not name: a build never opens it, and `new --to`, which
+    // copies the folder, names it instead of waiting.
+    std::fs::remove_file(&section).unwrap();
+    std::fs::copy(repo().join("report/zh/01-security.md"), &section).unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        scratch.report().join("zh/notes.pipe"),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o644),
+        0,
+    )
+    .unwrap();
+    let (output, _) = run_within(
+        &scratch,
+        &["build", "report", "-o", "out"],
+        Duration::from_secs(60),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let args = ["new", "2024", "report", "--to", "next"];
+    let (output, _) = run_within(&scratch, &args, Duration::from_secs(60));
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(
+        messages.contains("zh/notes.pipe: it is a named pipe"),
+        "{messages}"
+    );
+    assert!(!scratch.dir.path().join("next").exists());
+    let staged: Vec<_> = std::fs::read_dir(scratch.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".next"))
+        .collect();
+    assert!(staged.is_empty(), "{staged:?}");
+}

@@ -1,15 +1,77 @@
-//! A build killed at any moment (SIGKILL) leaves `out/` complete: the previous output
-//! or the new one, never a mixture or nothing.
+//! A build stopped at any step of writing leaves `out/` whole: the previous output up
+//! to the swap, the new one after it, never a mixture or nothing. SIGINT and SIGTERM
+//! also remove the staging folder and the lock (nothing is left beside `out/`) and
+//! exit 130 and 143; after SIGKILL the next build removes what the killed one left.
+//!
+//! Each signal lands exactly where the test says, however busy the machine: the
+//! test-only variable `NIANBAO_TEST_PAUSE_AT=STEP` makes the build stop at STEP and say
+//! so, and only then is the signal sent.
 
 mod common;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::ExitStatusExt as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use common::*;
 
+/// Names beside `out/` that a build makes (`.out.new-…`, `.out.lock`).
+fn beside_out(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".out."))
+        .collect();
+    names.sort();
+    names
+}
+
+fn restore(out: &Path, files: &std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>) {
+    let _ = std::fs::remove_dir_all(out);
+    for (path, bytes) in files {
+        let target = out.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+}
+
+/// Start a build that stops at `step`; return it once it says it has stopped there.
+fn build_paused_at(scratch: &Scratch, step: &str) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["build", "report", "-o", "out"])
+        .current_dir(scratch.dir.path())
+        .env(nianbao::site::PAUSE_VARIABLE, step)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (send, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wanted = format!("nianbao: paused {step} ");
+    let mut said = Vec::new();
+    // Only a safety net: the build reaches the step in well under a second.
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(300)) {
+        if line.starts_with(&wanted) {
+            return child;
+        }
+        said.push(line);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the build never paused {step}:\n{}", said.join("\n"));
+}
+
 #[test]
-fn a_build_killed_at_any_moment_leaves_a_complete_output() {
+fn a_build_stopped_at_any_step_leaves_a_whole_output() {
     let scratch = Scratch::new();
     assert!(scratch.build().status.success());
     let old = snapshot(&scratch.out());
@@ -18,74 +80,46 @@ fn a_build_killed_at_any_moment_leaves_a_complete_output() {
     scratch.edit("data/caseload.yaml", "criminal: 1857", "criminal: 1957");
     scratch.edit("data/caseload.yaml", "total: 105890", "total: 105990");
     let reference = scratch.run(&["build", "report", "-o", "reference"]);
-    assert!(reference.status.success());
+    assert!(reference.status.success(), "{}", stderr(&reference));
     let new = snapshot(&scratch.dir.path().join("reference"));
     assert_ne!(old, new);
 
-    // How long a whole build takes, to spread the kills over it.
-    let started = Instant::now();
-    assert!(
-        scratch
-            .run(&["build", "report", "-o", "timing"])
-            .status
-            .success()
-    );
-    let duration = started.elapsed();
-
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64 ^ u64::from(std::process::id());
-    let mut outcomes = [0, 0];
-    for round in 0..30 {
-        // Put the old output back for half of the rounds, so that kills land both
-        // before and after a swap.
-        if round % 2 == 0 {
-            let _ = std::fs::remove_dir_all(scratch.out());
-            std::fs::create_dir_all(scratch.out()).unwrap();
-            for (path, bytes) in &old {
-                let target = scratch.out().join(path);
-                std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-                std::fs::write(target, bytes).unwrap();
+    let steps = [
+        ("before-write", false),
+        ("mid-write", false),
+        ("before-swap", false),
+        ("after-swap", true),
+    ];
+    for (step, swapped) in steps {
+        for (signal, number) in [("INT", 2), ("TERM", 15), ("KILL", 9)] {
+            restore(&scratch.out(), &old);
+            let mut child = build_paused_at(&scratch, step);
+            let sent = Command::new("kill")
+                .args([&format!("-{signal}"), &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+            let status = child.wait().unwrap();
+            let at = format!("SIG{signal} {step}");
+            if signal == "KILL" {
+                assert_eq!(status.signal(), Some(9), "{at}: {status:?}");
+            } else {
+                assert_eq!(status.code(), Some(128 + number), "{at}: {status:?}");
+                assert_eq!(beside_out(scratch.dir.path()), Vec::<String>::new(), "{at}");
             }
-        }
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let delay = duration.mul_f64((seed % 1000) as f64 / 1000.0 * 1.2);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-            .args(["build", "report", "-o", "out"])
-            .current_dir(scratch.dir.path())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        let _ = child.kill();
-        let _ = child.wait();
-
-        let now = snapshot(&scratch.out());
-        if now == old {
-            outcomes[0] += 1;
-        } else if now == new {
-            outcomes[1] += 1;
-        } else {
-            panic!(
-                "round {round}: killed after {delay:?}, out/ is neither the old nor the new output ({} files)",
+            let now = snapshot(&scratch.out());
+            let expected = if swapped { &new } else { &old };
+            assert!(
+                now == *expected,
+                "{at}: out/ is not the {} output ({} files)",
+                if swapped { "new" } else { "old" },
                 now.len()
             );
         }
     }
-    // The kills landed on both sides of the swap at least once.
-    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
-    // The next build cleans up what the killed ones left.
+    // What the killed builds left is removed by the next build.
+    assert!(!beside_out(scratch.dir.path()).is_empty());
     assert!(scratch.build().status.success());
-    let leftovers = std::fs::read_dir(scratch.dir.path())
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .starts_with(".out.")
-        })
-        .count();
-    assert_eq!(leftovers, 0);
-    let _ = Duration::ZERO;
+    assert_eq!(beside_out(scratch.dir.path()), Vec::<String>::new());
+    assert_eq!(snapshot(&scratch.out()), new);
 }

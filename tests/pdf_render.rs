@@ -1,6 +1,8 @@
 //! The Chinese PDF of the repository's report: the published text, Chinese line
 //! composition on every line, embedded subset fonts, navigation and metadata, and
-//! byte-stable output. Text extraction uses `pdftotext` (poppler-utils).
+//! byte-stable output. The text and the fonts are read back with lopdf, so these
+//! checks run everywhere; poppler-utils and qpdf check the same file again where they
+//! are installed (and must be under `CI=true`).
 
 mod common;
 
@@ -32,30 +34,6 @@ fn laid_out() -> Document {
     pdf::layout(zh_report(), fonts())
 }
 
-/// Runs a poppler or qpdf tool on the rendered file.
-fn tool(program: &str, args: &[&str]) -> String {
-    tool_on(&rendered().bytes, program, args)
-}
-
-/// Runs a poppler or qpdf tool on a PDF.
-fn tool_on(pdf: &[u8], program: &str, args: &[&str]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, pdf).unwrap();
-    let output = Command::new(program)
-        .args(args)
-        .arg(&path)
-        .args(if program == "pdftotext" {
-            &["-"][..]
-        } else {
-            &[][..]
-        })
-        .output()
-        .unwrap_or_else(|e| panic!("{program} (poppler-utils / qpdf) must be installed: {e}"));
-    assert!(output.status.success(), "{program}: {}", stderr(&output));
-    String::from_utf8(output.stdout).unwrap()
-}
-
 /// Lines of running text: not table cells or chart texts (each its own little
 /// measure) and not page numbers.
 fn is_prose(line: &Line) -> bool {
@@ -82,9 +60,10 @@ fn pdf_text_equals_the_published_report() {
         annex.blocks.retain(|b| !matches!(b, Block::Chart(_)));
     }
     let pdf = pdf::render(&report, fonts()).unwrap();
-    let text = tool_on(&pdf.bytes, "pdftotext", &["-raw", "-enc", "UTF-8"]);
-    let text: String = text.lines().filter(|l| !is_page_number(l)).collect();
-    let pdf = without_whitespace(&text);
+    let pdf: String = pdf_page_texts(&pdf.bytes)
+        .iter()
+        .map(|page| without_page_number(page))
+        .collect();
     let seed = without_whitespace(&seed());
     if pdf != seed {
         let at = pdf
@@ -104,6 +83,23 @@ fn pdf_text_equals_the_published_report() {
             around(&seed)
         );
     }
+}
+
+#[test]
+fn pdftotext_reads_the_same_text() {
+    let bytes = &rendered().bytes;
+    let Some(text) = external_tool(bytes, "pdftotext", &["-raw", "-enc", "UTF-8"]) else {
+        return;
+    };
+    let poppler: String = text.lines().filter(|l| !is_page_number(l)).collect();
+    let lopdf: String = pdf_page_texts(bytes)
+        .iter()
+        .map(|page| without_page_number(page))
+        .collect();
+    assert!(
+        without_whitespace(&poppler) == lopdf,
+        "poppler and lopdf read different texts"
+    );
 }
 
 #[test]
@@ -214,18 +210,27 @@ fn the_page_follows_gb_t_9704() {
 
 #[test]
 fn fonts_are_embedded_subset_and_mapped_to_unicode() {
-    let listing = tool("pdffonts", &[]);
+    let fonts = pdf_fonts(&rendered().bytes);
+    assert_eq!(fonts.len(), 5, "{fonts:#?}");
+    for font in &fonts {
+        assert!(font.embedded && font.subset && font.unicode, "{font:?}");
+    }
+    let size = rendered().bytes.len();
+    assert!(size < 3 * 1024 * 1024, "{size} bytes");
+    assert!(rendered().warnings.is_empty(), "{:?}", rendered().warnings);
+
+    // pdffonts, where it is installed, sees the same.
+    let Some(listing) = external_tool(&rendered().bytes, "pdffonts", &[]) else {
+        return;
+    };
     let rows: Vec<&str> = listing.lines().skip(2).collect();
     assert_eq!(rows.len(), 5, "{listing}");
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let flags = &cols[cols.len() - 5..cols.len() - 2];
         assert_eq!(flags, ["yes", "yes", "yes"], "emb sub uni: {row}");
-        assert_eq!(cols[0].find('+'), Some(6), "subset tag: {row}");
+        assert!(fonts.iter().any(|f| f.name == cols[0]), "{row}");
     }
-    let size = rendered().bytes.len();
-    assert!(size < 3 * 1024 * 1024, "{size} bytes");
-    assert!(rendered().warnings.is_empty(), "{:?}", rendered().warnings);
 }
 
 #[test]
@@ -299,11 +304,9 @@ fn catalog_outline_and_metadata() {
 
 #[test]
 fn qpdf_finds_no_errors() {
-    if Command::new("qpdf").arg("--version").output().is_err() {
-        eprintln!("qpdf is not installed; skipping its structural check");
+    let Some(report) = external_tool(&rendered().bytes, "qpdf", &["--check"]) else {
         return;
-    }
-    let report = tool("qpdf", &["--check"]);
+    };
     assert!(
         report.contains("No syntax or stream encoding errors"),
         "{report}"
@@ -372,6 +375,56 @@ fn kept_subsets_give_the_same_bytes_as_fresh_ones() {
     }
     let after_damage = pdf::render(zh_report(), &cached()).unwrap().bytes;
     assert!(after_damage == fresh, "a damaged cache changed the PDF");
+
+    // Misfiled entries (each whole, checksum intact, under another face's name) are
+    // misses too: the PDF is byte for byte the one without a cache.
+    let mut entries: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    let contents: Vec<Vec<u8>> = entries.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    for (n, path) in entries.iter().enumerate() {
+        std::fs::write(path, &contents[(n + 1) % contents.len()]).unwrap();
+    }
+    let misfiled = pdf::render(zh_report(), &cached()).unwrap().bytes;
+    assert!(misfiled == fresh, "a misfiled cache entry changed the PDF");
+}
+
+#[test]
+fn a_missing_tool_is_skipped_with_one_line_and_fails_under_ci() {
+    // The qpdf check again, in a child process whose PATH has no tool at all.
+    let empty = tempfile::tempdir().unwrap();
+    let run = |ci: Option<&str>| {
+        let mut command = Command::new(std::env::current_exe().unwrap());
+        command
+            .args(["--exact", "qpdf_finds_no_errors", "--test-threads=1"])
+            .env("PATH", empty.path())
+            .env_remove("CI");
+        if let Some(ci) = ci {
+            command.env("CI", ci);
+        }
+        command.output().unwrap()
+    };
+    let output = run(None);
+    let messages = stderr(&output);
+    assert!(output.status.success(), "{messages}");
+    let skipped: Vec<&str> = messages
+        .lines()
+        .filter(|l| l.starts_with("skipped: "))
+        .collect();
+    assert_eq!(
+        skipped,
+        ["skipped: the qpdf check of qpdf_finds_no_errors (qpdf is not installed)"],
+        "{messages}"
+    );
+    let output = run(Some("true"));
+    assert!(
+        !output.status.success(),
+        "under CI=true a missing tool fails"
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("and CI=true"), "{said}");
 }
 
 /// Helper for the test above, run in a child process.
@@ -390,13 +443,11 @@ fn the_annex_pages_hold_the_three_charts_as_vector_drawings() {
     let bytes = &rendered().bytes;
     let pdf = lopdf::Document::load_mem(bytes).unwrap();
     let page_ids: Vec<_> = pdf.get_pages().into_values().collect();
+    let page_texts = pdf_page_texts(bytes);
     let mut titles = Vec::new();
     for page in doc.pages.iter().filter(|p| !p.drawings.is_empty()) {
         let number = page.number.to_string();
-        let text = without_whitespace(&tool(
-            "pdftotext",
-            &["-f", &number, "-l", &number, "-raw", "-enc", "UTF-8"],
-        ));
+        let text = without_whitespace(&page_texts[page.number - 1]);
         let ops = pdf
             .get_and_decode_page_content(page_ids[page.number - 1])
             .unwrap()

@@ -226,6 +226,255 @@ fn revisions_of_a_git_repository_are_compared() {
     assert!(shown.contains("[-初始-]{+萌芽+}"), "{shown}");
 }
 
+/// Put the scratch project under git, its report committed.
+fn commit_report(scratch: &Scratch) {
+    let dir = scratch.dir.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "report"]);
+    git(dir, &["commit", "-qm", "2023 report"]);
+}
+
+#[test]
+fn new_in_place_refuses_a_report_that_git_does_not_keep() {
+    let scratch = Scratch::new();
+    let before = snapshot(&scratch.report());
+    let output = scratch.run(&["new", "2024"]);
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(
+        messages.contains("report is not in a git work tree"),
+        "{messages}"
+    );
+    assert!(messages.contains("kept nowhere"), "{messages}");
+    assert!(
+        messages.contains("--to DIR") && messages.contains("--force"),
+        "{messages}"
+    );
+    assert_eq!(snapshot(&scratch.report()), before);
+
+    // In git, with an edit not yet committed.
+    commit_report(&scratch);
+    let closing = scratch.report().join("zh/07-closing.md");
+    let mut text = std::fs::read_to_string(&closing).unwrap();
+    text.push('\n');
+    std::fs::write(&closing, text).unwrap();
+    let edited = snapshot(&scratch.report());
+    let output = scratch.run(&["new", "2024"]);
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(messages.contains("1 uncommitted change(s)"), "{messages}");
+    assert_eq!(snapshot(&scratch.report()), edited);
+
+    // Committed: rolled over, and the message says which commit keeps the old year.
+    git(scratch.dir.path(), &["commit", "-qam", "edit"]);
+    let head = git(scratch.dir.path(), &["rev-parse", "--short", "HEAD"]);
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let output = scratch.run(&["new", "2024"]);
+    let messages = stderr(&output);
+    assert!(output.status.success(), "{messages}");
+    assert!(
+        messages.contains(&format!("the 2023 report stays in git at commit {head}")),
+        "{messages}"
+    );
+    assert!(
+        messages.contains(&format!("git tag report-2023 {head}")),
+        "{messages}"
+    );
+}
+
+#[test]
+fn new_with_force_says_the_old_year_is_kept_nowhere_and_a_failure_changes_no_file() {
+    let scratch = Scratch::new();
+    // A read-only section: the roll-over fails on it and changes no other file.
+    let locked = scratch.report().join("zh/05-team.md");
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o444)).unwrap();
+    let before = snapshot(&scratch.report());
+    let output = scratch.run(&["new", "2024", "--force"]);
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(
+        messages.contains("zh/05-team.md") && messages.contains("read-only"),
+        "{messages}"
+    );
+    assert_eq!(snapshot(&scratch.report()), before);
+    assert_no_temporary_files(&scratch.report());
+
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let output = scratch.run(&["new", "2024", "--force"]);
+    let messages = stderr(&output);
+    assert!(output.status.success(), "{messages}");
+    assert!(
+        messages.contains("the 2023 report is kept nowhere"),
+        "{messages}"
+    );
+}
+
+/// No file or folder whose name starts with a dot below `dir`: no staged file was left.
+fn assert_no_temporary_files(dir: &Path) {
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(
+                !name.starts_with('.'),
+                "left behind: {}",
+                entry.path().display()
+            );
+            if entry.file_type().unwrap().is_dir() {
+                pending.push(entry.path());
+            }
+        }
+    }
+}
+
+/// Every Markdown file of the scratch report joined back to a paragraph per line, so
+/// that `fmt` has work to do; the files' formatted lengths, largest last.
+fn unformat_all(scratch: &Scratch) -> Vec<usize> {
+    let mut sizes = Vec::new();
+    for file in snapshot(&scratch.report())
+        .keys()
+        .filter(|f| f.extension().is_some_and(|e| e == "md") && f.components().count() > 1)
+    {
+        let path = scratch.report().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let joined = unformat(&text);
+        if joined != text {
+            sizes.push(nianbao::fmt::one_sentence_per_line(&joined).len());
+        }
+        std::fs::write(&path, joined).unwrap();
+    }
+    sizes.sort();
+    sizes
+}
+
+#[test]
+fn fmt_under_a_file_size_limit_leaves_every_file_whole_and_names_the_file() {
+    let scratch = Scratch::new();
+    let sizes = unformat_all(&scratch);
+    assert!(sizes.len() >= 2, "{sizes:?}");
+    let before = snapshot(&scratch.report());
+    // A limit (in KiB, as bash's `ulimit -f` counts) that the largest formatted file
+    // exceeds: smaller files are staged first, then the largest fails.
+    let limit = sizes[sizes.len() - 1] / 1024;
+    assert!(limit * 1024 > sizes[0], "{sizes:?}");
+    let output = Command::new("bash")
+        .args([
+            "-c",
+            "ulimit -f \"$1\" && exec \"$0\" fmt report",
+            env!("CARGO_BIN_EXE_nianbao"),
+            &limit.to_string(),
+        ])
+        .current_dir(scratch.dir.path())
+        .output()
+        .unwrap();
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(messages.contains("cannot write report/"), "{messages}");
+    assert!(messages.contains(".md: File too large"), "{messages}");
+    assert_eq!(snapshot(&scratch.report()), before, "every file as it was");
+    assert_no_temporary_files(&scratch.report());
+
+    // Without the limit, the same run formats them all.
+    let output = scratch.run(&["fmt", "report"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_ne!(snapshot(&scratch.report()), before);
+}
+
+#[test]
+fn fmt_names_a_read_only_file_and_changes_nothing() {
+    let scratch = Scratch::new();
+    unformat_all(&scratch);
+    let locked = scratch.report().join("zh/03-people.md");
+    std::fs::set_permissions(&locked, std::os::unix::fs::PermissionsExt::from_mode(0o444)).unwrap();
+    let before = snapshot(&scratch.report());
+    let output = scratch.run(&["fmt", "report"]);
+    let messages = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{messages}");
+    assert!(
+        messages.contains("cannot write report/zh/03-people.md: the file is read-only"),
+        "{messages}"
+    );
+    assert_eq!(snapshot(&scratch.report()), before);
+    assert_no_temporary_files(&scratch.report());
+}
+
+#[test]
+fn the_git_diff_driver_shows_every_change_and_never_dies() {
+    let scratch = Scratch::new();
+    let dir = scratch.dir.path();
+    std::fs::write(dir.join(".gitattributes"), "report/** diff=nianbao\n").unwrap();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "report", ".gitattributes"]);
+    git(dir, &["commit", "-qm", "2023 report"]);
+    let command = format!(
+        "diff.nianbao.command={} git-diff",
+        env!("CARGO_BIN_EXE_nianbao")
+    );
+
+    // A file the report does not read, a translation marker, a YAML comment, and
+    // one change the report shows.
+    let guide = scratch.report().join("README.md");
+    let mut text = std::fs::read_to_string(&guide).unwrap();
+    text.push_str("\nOne more line for the guide.\n");
+    std::fs::write(&guide, text).unwrap();
+    scratch.edit(
+        "en/01-security.md",
+        "<!-- zh 30e4c617 -->",
+        "<!-- zh 30e4c618 -->",
+    );
+    scratch.edit(
+        "data/caseload.yaml",
+        "# Caseload figures:",
+        "# Caseload counts:",
+    );
+    scratch.edit(
+        "zh/01-security.md",
+        "初访当场化解率89.8%",
+        "初访当场化解率89.9%",
+    );
+    let output = git(dir, &["-c", &command, "diff"]);
+    let shown = stdout(&output);
+    assert!(
+        shown.contains(
+            "nianbao: report/README.md is not part of the report's content; the line diff follows"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n+One more line for the guide.\n"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("nianbao: the change does not reach the report's text"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("\n-<!-- zh 30e4c617 -->\n+<!-- zh 30e4c618 -->\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("\n+# Caseload counts:"), "{shown}");
+    assert!(shown.contains("初访当场化解率[-89.8-]{+89.9+}%"), "{shown}");
+
+    // A YAML error in the working tree: the other file's change still shows, as a
+    // line diff, and git does not stop.
+    scratch.edit("data/caseload.yaml", "criminal: 1337", "criminal: [1337");
+    let output = git(dir, &["-c", &command, "diff", "--", "report/zh"]);
+    let shown = stdout(&output);
+    assert!(
+        shown.contains("nianbao: the report cannot be compared ("),
+        "{shown}"
+    );
+    assert!(shown.contains("+++ b/report/zh/01-security.md"), "{shown}");
+    assert!(shown.contains("初访当场化解率89.9%"), "{shown}");
+    let output = git(dir, &["-c", &command, "diff", "--", "report/data"]);
+    assert!(
+        stdout(&output).contains("+    criminal: [1337"),
+        "{}",
+        stdout(&output)
+    );
+}
+
 /// Fill the new year's empty counts with `count` each and the total with six times it,
 /// then the year's open cases and rates.
 fn fill_figures(scratch: &Scratch, count: u64) {
@@ -262,6 +511,7 @@ fn fill_figures(scratch: &Scratch, count: u64) {
 #[test]
 fn a_new_year_lists_its_missing_figures_and_drafts_then_compares_with_the_old_year() {
     let scratch = Scratch::new();
+    commit_report(&scratch);
     let output = scratch.run(&["new", "2024"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("git tag"), "{}", stderr(&output));
@@ -332,6 +582,10 @@ fn new_can_write_a_separate_folder_and_refuses_a_skipped_year() {
     let before = snapshot(&scratch.report());
     let output = scratch.run(&["new", "2025"]);
     assert_eq!(output.status.code(), Some(2));
+    let output = scratch.run(&["new", "2024", "report", "--to", "report/next"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("lies inside the report folder"));
+    assert_eq!(snapshot(&scratch.report()), before);
     let output = scratch.run(&["new", "2024", "report", "--to", "report-2024"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(

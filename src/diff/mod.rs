@@ -17,6 +17,7 @@
 //! - glossary terms and cases entry by entry, by id;
 //! - the front matter (title, occasion, speaker, annex titles) field by field.
 
+pub mod git_driver;
 mod redline;
 mod terminal;
 pub mod text;

@@ -117,6 +117,15 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
+/// The two versions of the report `git diff` compares one file of.
+#[derive(Debug)]
+pub struct DriverSides {
+    pub old: Version,
+    pub new: Version,
+    /// The file's path inside the report folder.
+    pub relative: PathBuf,
+}
+
 /// The two versions `git diff` means when it calls nianbao as the external diff of one
 /// file (`diff.nianbao.command`): the working tree's report folder with that file as
 /// it was, and as it is. Git passes `/dev/null` for a side where the file is absent.
@@ -124,7 +133,7 @@ pub fn from_git_driver(
     path: &str,
     old_file: &Path,
     new_file: &Path,
-) -> Result<(Version, Version), String> {
+) -> Result<DriverSides, String> {
     let top = git(Path::new("."), &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
     // The report folder is the nearest folder above the file that holds report.yaml.
@@ -155,8 +164,9 @@ pub fn from_git_driver(
             _checkout: Some(checkout),
         })
     };
-    Ok((
-        side(old_file, format!("a/{path}"))?,
-        side(new_file, format!("b/{path}"))?,
-    ))
+    Ok(DriverSides {
+        old: side(old_file, format!("a/{path}"))?,
+        new: side(new_file, format!("b/{path}"))?,
+        relative: relative.to_path_buf(),
+    })
 }

@@ -17,34 +17,54 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::atomic::FileError;
 use crate::resolve::is_wide;
 use crate::rollover::prose_files;
 
 /// Rewrite every Markdown file in the report's subfolders; returns the files changed.
-pub fn fmt(report_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// Every new text is staged beside its file first, and the files are replaced only
+/// when all are staged: a failure (a full disk, a file-size limit, a read-only file)
+/// changes no file and names the one that failed.
+pub fn fmt(report_dir: &Path) -> Result<Vec<PathBuf>, FileError> {
     let mut changed = Vec::new();
-    for file in prose_files(report_dir)? {
-        let path = report_dir.join(&file);
-        let text = std::fs::read_to_string(&path)?;
+    let mut batch = crate::atomic::Batch::default();
+    for (file, text) in prose(report_dir)? {
         let formatted = one_sentence_per_line(&text);
         if formatted != text {
-            std::fs::write(&path, formatted)?;
+            batch.add(&report_dir.join(&file), formatted.as_bytes())?;
             changed.push(file);
         }
     }
+    batch.commit()?;
     Ok(changed)
 }
 
 /// The files `fmt` would change, changing nothing.
-pub fn unformatted(report_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for file in prose_files(report_dir)? {
-        let text = std::fs::read_to_string(report_dir.join(&file))?;
-        if one_sentence_per_line(&text) != text {
-            files.push(file);
-        }
-    }
-    Ok(files)
+pub fn unformatted(report_dir: &Path) -> Result<Vec<PathBuf>, FileError> {
+    Ok(prose(report_dir)?
+        .into_iter()
+        .filter(|(_, text)| one_sentence_per_line(text) != *text)
+        .map(|(file, _)| file)
+        .collect())
+}
+
+/// Every prose file with its text; only regular files are read.
+fn prose(report_dir: &Path) -> Result<Vec<(PathBuf, String)>, FileError> {
+    let files = prose_files(report_dir).map_err(|e| FileError::reading(report_dir, e))?;
+    files
+        .into_iter()
+        .map(|file| {
+            let path = report_dir.join(&file);
+            let bytes = crate::source::read_regular_file(&path, crate::source::MAX_FILE_BYTES + 1)
+                .map_err(|e| FileError::reading(&path, e))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                let invalid =
+                    std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text");
+                FileError::reading(&path, invalid)
+            })?;
+            Ok((file, text))
+        })
+        .collect()
 }
 
 /// The text with every prose paragraph at one sentence per line.

@@ -26,10 +26,30 @@ pub struct Rolled {
     pub year: i32,
     /// Section files marked as drafts, relative to the report folder.
     pub drafts: Vec<PathBuf>,
+    /// Where the report of the year before is kept.
+    pub kept: Kept,
+}
+
+/// Where the previous year's report is after `new`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// `--to`: the old folder was not touched.
+    Folder(PathBuf),
+    /// In place: in git, at this commit; `path` is the report folder in the repository.
+    Commit { commit: String, path: String },
+    /// In place with `--force`, outside git or with uncommitted changes: nowhere.
+    Nowhere,
 }
 
 /// Roll the report in `report_dir` over to `year`: in place, or into a new folder `to`.
-pub fn new_year(report_dir: &Path, year: i32, to: Option<&Path>) -> Result<Rolled, String> {
+/// In place, the report must be committed in a git work tree (so that the old year
+/// is kept), unless `force`.
+pub fn new_year(
+    report_dir: &Path,
+    year: i32,
+    to: Option<&Path>,
+    force: bool,
+) -> Result<Rolled, String> {
     let sources = source::load(report_dir).map_err(|problems| {
         format!(
             "{} cannot be read ({} problem(s)); run `nianbao check` first",
@@ -44,38 +64,163 @@ pub fn new_year(report_dir: &Path, year: i32, to: Option<&Path>) -> Result<Rolle
             from_year + 1
         ));
     }
-    let target = match to {
-        Some(to) => {
-            if to.exists() {
-                return Err(format!("{} already exists", to.display()));
+    let kept = match to {
+        Some(_) => Kept::Folder(report_dir.to_path_buf()),
+        None => match (git_state(report_dir), force) {
+            (Ok(kept), _) => kept,
+            (Err(_), true) => Kept::Nowhere,
+            (Err(why), false) => {
+                return Err(format!(
+                    "{why}, so the {from_year} report would be kept nowhere once `nianbao new` \
+                     rewrites {dir} in place.\n  hint: commit it first (git add {dir} && git commit), \
+                     write the new year into a new folder with --to DIR, or give --force",
+                    dir = report_dir.display()
+                ));
             }
-            copy_dir(report_dir, to).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
-            to.to_path_buf()
-        }
-        None => report_dir.to_path_buf(),
+        },
     };
 
-    let edit = |file: &str, change: &dyn Fn(&str) -> String| -> Result<(), String> {
-        let path = target.join(file);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        std::fs::write(&path, change(&text))
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))
+    // Every new text first; then all of them are written at once, or none.
+    let read = |file: &Path| {
+        let path = report_dir.join(file);
+        source::read_regular_file(&path, source::MAX_FILE_BYTES + 1)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
-    edit(source::MANIFEST, &|text| set_year(text, year))?;
-    edit(source::CASELOAD, &|text| {
-        roll_caseload(text, year, &sources.caseload.categories)
-    })?;
-    let drafts =
-        prose_files(&target).map_err(|e| format!("cannot read {}: {e}", target.display()))?;
+    let mut edits = vec![
+        (
+            PathBuf::from(source::MANIFEST),
+            set_year(&read(Path::new(source::MANIFEST))?, year),
+        ),
+        (
+            PathBuf::from(source::CASELOAD),
+            roll_caseload(
+                &read(Path::new(source::CASELOAD))?,
+                year,
+                &sources.caseload.categories,
+            ),
+        ),
+    ];
+    let drafts = prose_files(report_dir)
+        .map_err(|e| format!("cannot read {}: {e}", report_dir.display()))?;
     for file in &drafts {
-        edit(&file.to_string_lossy(), &|text| mark_draft(text, year))?;
+        edits.push((file.clone(), mark_draft(&read(file)?, year)));
     }
+
+    let target = match to {
+        Some(to) => {
+            write_new_folder(report_dir, to, &edits)?;
+            to.to_path_buf()
+        }
+        None => {
+            let mut batch = crate::atomic::Batch::default();
+            for (file, text) in &edits {
+                batch
+                    .add(&report_dir.join(file), text.as_bytes())
+                    .map_err(|e| e.to_string())?;
+            }
+            batch.commit().map_err(|e| e.to_string())?;
+            report_dir.to_path_buf()
+        }
+    };
     Ok(Rolled {
         report_dir: target,
         from_year,
         year,
         drafts,
+        kept,
+    })
+}
+
+/// The report copied to the new folder `to` with `edits` applied: assembled in a
+/// folder beside it and renamed into place, so that a failure leaves no half copy.
+fn write_new_folder(
+    report_dir: &Path,
+    to: &Path,
+    edits: &[(PathBuf, String)],
+) -> Result<(), String> {
+    if std::fs::symlink_metadata(to).is_ok() {
+        return Err(format!("{} already exists", to.display()));
+    }
+    let inside = std::path::absolute(to)
+        .ok()
+        .and_then(|to| to.parent().and_then(|p| std::fs::canonicalize(p).ok()))
+        .zip(std::fs::canonicalize(report_dir).ok())
+        .is_some_and(|(parent, report)| parent.starts_with(report));
+    if inside {
+        return Err(format!(
+            "{} lies inside the report folder {}: write the new year beside it (e.g. --to report-next)",
+            to.display(),
+            report_dir.display(),
+        ));
+    }
+    let fail = |e: std::io::Error| format!("cannot write {}: {e}", to.display());
+    let parent = match to.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(fail)?;
+    let name = to
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
+    std::fs::create_dir(&staging).map_err(fail)?;
+    crate::atomic::track(&staging);
+    let result = (|| {
+        copy_dir(report_dir, &staging)?;
+        for (file, text) in edits {
+            std::fs::write(staging.join(file), text)?;
+        }
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        Ok(renameat_with(
+            CWD,
+            &staging,
+            CWD,
+            to,
+            RenameFlags::NOREPLACE,
+        )?)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    crate::atomic::untrack(&staging);
+    result.map_err(fail)
+}
+
+/// Where git keeps `report_dir` as it is now, or why it does not.
+fn git_state(report_dir: &Path) -> Result<Kept, String> {
+    let dir = report_dir.display();
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(report_dir)
+            .args(args)
+            .output()
+            .map_err(|e| format!("git cannot be run ({e}) to see whether {dir} is committed"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+        }
+    };
+    if git(&["rev-parse", "--is-inside-work-tree"]).as_deref() != Ok("true") {
+        return Err(format!("{dir} is not in a git work tree"));
+    }
+    let changes = git(&["status", "--porcelain", "--untracked-files=all", "--", "."])?;
+    if !changes.is_empty() {
+        let count = changes.lines().count();
+        return Err(format!(
+            "{dir} has {count} uncommitted change(s) (see `git status {dir}`)"
+        ));
+    }
+    let commit = git(&["rev-parse", "--short", "HEAD"])
+        .map_err(|_| format!("{dir} is in git, but no commit holds it yet"))?;
+    let path = git(&["rev-parse", "--show-prefix"])?;
+    Ok(Kept::Commit {
+        commit,
+        path: path.trim_end_matches('/').to_string(),
     })
 }
 
@@ -207,6 +352,8 @@ pub(crate) fn prose_files(report_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Copy the folder `from` to `to`, regular files only: a named pipe or a device is an
+/// error naming it (copying one could wait forever).
 pub(crate) fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
@@ -215,7 +362,10 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         if entry.file_type()?.is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
-            std::fs::copy(entry.path(), target)?;
+            let bytes = source::read_regular_file(&entry.path(), u64::MAX).map_err(|e| {
+                std::io::Error::new(e.kind(), format!("{}: {e}", entry.path().display()))
+            })?;
+            std::fs::write(target, bytes)?;
         }
     }
     Ok(())

@@ -1,5 +1,5 @@
-//! `nianbao serve`: build, serve the output on 127.0.0.1, rebuild when an input changes
-//! and reload the open page.
+//! `nianbao serve`: build, serve the output on 127.0.0.1 (or `--host`), rebuild when
+//! an input changes and show the new build in the open page.
 //!
 //! [`run`] is the entry point. Three small parts:
 //!
@@ -9,24 +9,29 @@
 //!   Polling is simpler and sturdier than OS notifications (editors that save by
 //!   rename, network folders), and at 10 ms it costs a few dozen `stat` calls.
 //! - **build**: each change runs the same check and render as `nianbao build`, serves
-//!   the new files from memory at once and then writes `out/`. A build with errors
-//!   keeps the last good files; its diagnostics go to the terminal and onto every
-//!   served page.
-//! - **serve**: a std-only HTTP/1.1 server, one short-lived thread per request. HTML
-//!   responses get a small script that long-polls `/__nianbao/version?since=N`: the
-//!   server answers as soon as a build (good or bad) happened, and the page shows the
-//!   new build in place. The script is added on the way out and never written to
-//!   `out/`.
+//!   the new files from memory at once and then writes `out/` (through the same
+//!   output guard as `build`). A build with errors keeps the last good files; its
+//!   diagnostics go to the terminal and onto every served page.
+//! - **serve** ([`http`]): a small HTTP/1.1 server, one thread per connection, with
+//!   limits on what a client may send and how long it may take, so that one slow or
+//!   hostile client never holds up another. HTML responses get a small script that
+//!   long-polls `/__nianbao/version?since=N`: the server answers as soon as a build
+//!   (good or bad) happened, and the page shows the new build in place. The script is
+//!   added on the way out and never written to `out/`.
 
-use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+mod http;
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::render::html::escape;
+pub use http::{MAX_HEAD_BYTES, MAX_REQUEST_LINE_BYTES, TIMEOUT};
+
+use crate::site::OutputFile;
 use crate::{BuildError, Project, SiteOptions};
 
 /// How often the inputs are looked at.
@@ -37,9 +42,56 @@ const LONG_POLL: Duration = Duration::from_secs(25);
 pub const VERSION_PATH: &str = "/__nianbao/version";
 
 pub struct ServeOptions {
+    /// The address to serve on: 127.0.0.1 unless `--host` says otherwise.
+    pub host: IpAddr,
     pub port: u16,
     pub out_dir: PathBuf,
     pub site: SiteOptions,
+}
+
+/// Why `serve` could not start.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The output guard refused the output folder (see `site::guard`).
+    Refused(String),
+    /// The address could not be bound.
+    Bind(io::Error),
+}
+
+/// The warning `--host` prints when the draft becomes visible beyond this machine.
+pub fn host_warning(host: IpAddr) -> Option<String> {
+    (!host.is_loopback()).then(|| {
+        let reach = if host.is_unspecified() {
+            "every network this machine is on"
+        } else {
+            "the network of that address"
+        };
+        format!(
+            "warning: serving on {host}: anyone on {reach} can read this draft, unpublished as it is"
+        )
+    })
+}
+
+/// A good build's files, shared by every response that sends one of them.
+struct Built {
+    files: Vec<OutputFile>,
+    /// Path relative to `out/` (`zh/index.html`) → position in `files`.
+    index: HashMap<String, usize>,
+}
+
+impl Built {
+    fn new(files: Vec<OutputFile>) -> Built {
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(n, f)| (f.path.to_string_lossy().replace('\\', "/"), n))
+            .collect();
+        Built { files, index }
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
 }
 
 /// What the server hands out: the last good build, and the last build's problems.
@@ -47,13 +99,14 @@ pub struct ServeOptions {
 struct State {
     /// Bumped by every build, good or bad, so that open pages reload and show it.
     version: u64,
-    /// The last good build's files, by path relative to `out/` (`zh/index.html`).
-    files: BTreeMap<String, Vec<u8>>,
+    /// The last good build, if any build has succeeded.
+    built: Option<Arc<Built>>,
     /// The last build's problems, when it failed.
-    error: Option<String>,
+    error: Option<Arc<str>>,
 }
 
 /// The state, and the signal that wakes the pages' version requests when it changes.
+/// The lock is held only to read or swap these few fields, never while sending.
 #[derive(Default)]
 struct Shared {
     state: Mutex<State>,
@@ -66,22 +119,20 @@ impl Shared {
     }
 }
 
-/// Build, then serve and rebuild until `stop` is set (by Ctrl-C).
-pub fn run(project: &Project, options: &ServeOptions, stop: &AtomicBool) -> io::Result<()> {
-    let listener = TcpListener::bind(("127.0.0.1", options.port))?;
-    let address = listener.local_addr()?;
+/// Build, then serve and rebuild until `stop` is set (by Ctrl-C or SIGTERM).
+pub fn run(project: &Project, options: &ServeOptions, stop: &AtomicBool) -> Result<(), ServeError> {
+    crate::site::check(&options.out_dir, &project.folders())
+        .map_err(|refusal| ServeError::Refused(refusal.to_string()))?;
+    let listener = TcpListener::bind((options.host, options.port)).map_err(ServeError::Bind)?;
+    let address = listener.local_addr().map_err(ServeError::Bind)?;
     let state = Arc::new(Shared::default());
     rebuild(project, options, &state);
     {
         let state = Arc::clone(&state);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let state = Arc::clone(&state);
-                std::thread::spawn(move || {
-                    let _ = respond(stream, &state);
-                });
-            }
-        });
+        std::thread::spawn(move || http::accept(listener, state));
+    }
+    if let Some(warning) = host_warning(options.host) {
+        eprintln!("{warning}");
     }
     eprintln!("serving http://{address}/ (Ctrl-C stops)");
     let mut seen = fingerprint(project);
@@ -145,24 +196,21 @@ fn rebuild(project: &Project, options: &ServeOptions, shared: &Shared) {
             if !checked.problems.is_empty() {
                 eprint!("{}", checked.render_problems(&project.report_dir));
             }
+            let built = Arc::new(Built::new(files));
             publish(shared, |state| {
-                state.files = files
-                    .iter()
-                    .map(|f| (f.path.to_string_lossy().replace('\\', "/"), f.bytes.clone()))
-                    .collect();
+                state.built = Some(Arc::clone(&built));
                 state.error = None;
             });
-            let built = started.elapsed();
-            match crate::site::write(&options.out_dir, &files) {
+            let took = started.elapsed();
+            match crate::write_site(project, &options.out_dir, &built.files) {
                 Ok(()) => eprintln!(
                     "built {} in {} ms",
                     options.out_dir.display(),
-                    built.as_millis()
+                    took.as_millis()
                 ),
-                Err(e) => eprintln!(
-                    "error: cannot write {}: {e} (the pages are served all the same)",
-                    options.out_dir.display()
-                ),
+                Err(message) => {
+                    eprintln!("error: {message}\n(the pages are served all the same)")
+                }
             }
         }
         Err(error) => {
@@ -171,8 +219,13 @@ fn rebuild(project: &Project, options: &ServeOptions, shared: &Shared) {
                 BuildError::Environment(message) => format!("error: {message}\n"),
             };
             eprint!("{text}");
-            eprintln!("build failed: still serving the last good output");
-            publish(shared, |state| state.error = Some(text));
+            let good = shared.lock().built.is_some();
+            if good {
+                eprintln!("build failed: still serving the last good output");
+            } else {
+                eprintln!("build failed: no build has succeeded yet; the pages show the problems");
+            }
+            publish(shared, |state| state.error = Some(text.into()));
         }
     }
 }
@@ -183,97 +236,6 @@ fn publish(shared: &Shared, change: impl FnOnce(&mut State)) {
     change(&mut state);
     state.version += 1;
     shared.rebuilt.notify_all();
-}
-
-/// Answer one request.
-fn respond(stream: TcpStream, shared: &Shared) -> io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // The headers are read and ignored: nothing here depends on them.
-    let mut header = String::new();
-    while reader.read_line(&mut header)? > 2 {
-        header.clear();
-    }
-    let mut stream = reader.into_inner();
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    if method != "GET" && method != "HEAD" {
-        return send(
-            &mut stream,
-            method,
-            405,
-            "text/plain",
-            b"method not allowed",
-        );
-    }
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let mut state = shared.lock();
-    if path == VERSION_PATH {
-        // `?since=N`: hold the answer until the version is another than N.
-        let since = target
-            .split_once("?since=")
-            .and_then(|(_, v)| v.parse::<u64>().ok());
-        if let Some(since) = since {
-            state = shared
-                .rebuilt
-                .wait_timeout_while(state, LONG_POLL, |s| s.version == since)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
-        return send(
-            &mut stream,
-            method,
-            200,
-            "text/plain",
-            state.version.to_string().as_bytes(),
-        );
-    }
-    let (status, name, bytes) = lookup(&state, path);
-    if status == 301 {
-        return redirect(&mut stream, &name);
-    }
-    let content_type = content_type(&name);
-    if content_type.starts_with("text/html") {
-        let page = String::from_utf8_lossy(&bytes);
-        let page = inject(&page, state.version, state.error.as_deref());
-        return send(&mut stream, method, status, content_type, page.as_bytes());
-    }
-    send(&mut stream, method, status, content_type, &bytes)
-}
-
-/// The file for a request path: `(status, file name, bytes)`. A folder without its
-/// trailing slash is redirected (status 301, the name is the new location), so that
-/// the pages' relative links resolve as they will on the court's server.
-fn lookup(state: &State, path: &str) -> (u16, String, Vec<u8>) {
-    let relative = path.trim_start_matches('/');
-    let unsafe_path = relative.split('/').any(|s| s == "..");
-    let name = if relative.is_empty() || relative.ends_with('/') {
-        format!("{relative}index.html")
-    } else {
-        relative.to_string()
-    };
-    if !unsafe_path {
-        if let Some(bytes) = state.files.get(&name) {
-            return (200, name, bytes.clone());
-        }
-        if state.files.contains_key(&format!("{name}/index.html")) {
-            return (301, format!("{path}/"), Vec::new());
-        }
-    }
-    if state.files.is_empty() {
-        // No good build yet: every page is the error.
-        return (500, "error.html".into(), error_page().into_bytes());
-    }
-    match state.files.get("404.html") {
-        Some(bytes) => (404, "404.html".into(), bytes.clone()),
-        None => (404, "404.txt".into(), b"not found".to_vec()),
-    }
-}
-
-fn error_page() -> String {
-    "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body>\n<main><h1>No good build yet</h1></main>\n</body></html>\n".into()
 }
 
 /// Waits for the next build (a long poll), then fetches the page again and puts its
@@ -292,16 +254,28 @@ function poll(){fetch(\"/__nianbao/version?since=\"+v,{cache:\"no-store\"}).then
 return fetch(location.href,{cache:\"no-store\"}).then(function(r){return r.text()}).then(function(h){swap(h);poll()})})\
 .catch(function(){setTimeout(poll,1000)})}poll()})();</script>\n";
 
+/// What the problems panel says above the problems of a failed build.
+fn panel_title(have_good_build: bool) -> &'static str {
+    if have_good_build {
+        "Build failed: showing the last good output."
+    } else {
+        "Build failed: no build has succeeded yet, so there is no output to show."
+    }
+}
+
 /// Add the live-reload script and, after a failed build, the problems to a page.
-pub fn inject(page: &str, version: u64, error: Option<&str>) -> String {
+/// `good` says whether the page is from a good build (or the placeholder shown
+/// before any build succeeded).
+pub fn inject(page: &str, version: u64, error: Option<&str>, good: bool) -> String {
     let script = RELOAD_SCRIPT.replace("VERSION", &version.to_string());
     let panel = error.map(|text| {
         format!(
             "<div id=\"nianbao-build-error\" role=\"alert\" lang=\"en\" style=\"position:sticky;top:0;z-index:10;\
              margin:0 0 1rem;padding:.75rem 1rem;background:#fff0f0;color:#600;border:2px solid #b00;\
-             font:14px/1.5 monospace;text-align:left\"><strong>Build failed: showing the last good output.</strong>\
+             font:14px/1.5 monospace;text-align:left\"><strong>{}</strong>\
              <pre style=\"white-space:pre-wrap;margin:.5rem 0 0\">{}</pre></div>\n",
-            escape(text)
+            panel_title(good),
+            crate::render::html::escape(text)
         )
     });
     let mut out = String::with_capacity(page.len() + 2048);
@@ -344,75 +318,37 @@ fn content_type(name: &str) -> &'static str {
     }
 }
 
-fn send(
-    stream: &mut TcpStream,
-    method: &str,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Internal Server Error",
-    };
-    // Never cached: the next edit must show on the next load.
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    if method != "HEAD" {
-        stream.write_all(body)?;
-    }
-    stream.flush()
-}
-
-fn redirect(stream: &mut TcpStream, location: &str) -> io::Result<()> {
-    write!(
-        stream,
-        "HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-    )?;
-    stream.flush()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn state() -> State {
-        let mut state = State::default();
-        for (name, text) in [
-            ("index.html", "top"),
-            ("zh/index.html", "zh"),
-            ("404.html", "gone"),
-        ] {
-            state.files.insert(name.into(), text.as_bytes().to_vec());
-        }
-        state
-    }
-
-    #[test]
-    fn folders_serve_their_index_and_redirect_without_a_slash() {
-        let state = state();
-        assert_eq!(lookup(&state, "/").2, b"top");
-        assert_eq!(lookup(&state, "/zh/").2, b"zh");
-        assert_eq!(lookup(&state, "/zh").0, 301);
-        assert_eq!(lookup(&state, "/zh").1, "/zh/");
-        let (status, _, bytes) = lookup(&state, "/../etc/passwd");
-        assert_eq!((status, bytes.as_slice()), (404, b"gone".as_slice()));
-    }
-
     #[test]
     fn the_script_and_the_problems_are_added_inside_the_body() {
         let page = "<html><body class=\"x\">\n<p>text</p>\n</body></html>";
-        let served = inject(page, 7, Some("report/zh/01.md:3:1 <oops>"));
+        let served = inject(page, 7, Some("report/zh/01.md:3:1 <oops>"), true);
         assert!(served.starts_with("<html><body class=\"x\">\n<div id=\"nianbao-build-error\""));
         assert!(served.contains("report/zh/01.md:3:1 &lt;oops&gt;"));
+        assert!(served.contains("showing the last good output"));
         assert!(served.contains("var v=\"7\""));
         assert!(served.ends_with("</script>\n</body></html>"));
-        assert!(!inject(page, 1, None).contains("nianbao-build-error"));
+        assert!(!inject(page, 1, None, true).contains("nianbao-build-error"));
+        let first = inject(page, 1, Some("problem"), false);
+        assert!(first.contains("no build has succeeded yet"), "{first}");
+        assert!(!first.contains("last good output"), "{first}");
+    }
+
+    #[test]
+    fn only_addresses_beyond_this_machine_are_warned_about() {
+        assert_eq!(host_warning("127.0.0.1".parse().unwrap()), None);
+        assert_eq!(host_warning("127.0.0.2".parse().unwrap()), None);
+        assert_eq!(host_warning("::1".parse().unwrap()), None);
+        let lan = host_warning("192.168.1.20".parse().unwrap()).unwrap();
+        assert!(
+            lan.starts_with("warning: serving on 192.168.1.20: anyone on"),
+            "{lan}"
+        );
+        assert!(!lan.contains('\n'));
+        let all = host_warning("0.0.0.0".parse().unwrap()).unwrap();
+        assert!(all.contains("every network"), "{all}");
     }
 }

@@ -477,6 +477,50 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
 /// build's time and memory bounded.
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// The bytes of `path` if it is a regular file, at most `limit` of them. A named pipe,
+/// socket or device is refused before it is opened (opening a pipe waits for a
+/// writer; reading a device may never end), and again after opening without
+/// blocking, in case the file was swapped in between.
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let not_regular = |meta: &std::fs::Metadata| {
+        std::io::Error::other(format!("it is {}, not a regular file", file_kind(meta)))
+    };
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize);
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// What a file that is not a regular file is, in words.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    let kind = meta.file_type();
+    if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else if kind.is_socket() {
+        "a socket"
+    } else if kind.is_block_device() || kind.is_char_device() {
+        "a device"
+    } else {
+        "a special file"
+    }
+}
+
 /// The years a report may cover: four digits, as its dates and headings print them.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
 
@@ -561,11 +605,14 @@ impl Loader {
                 "split the text into several section files",
             ));
         }
-        let bytes = std::fs::read(&full).map_err(|e| {
-            named(
-                format!("cannot read `{}`: {e}", path.display()),
-                "check the file name, or add the file to the report folder",
-            )
+        // Only regular files: a pipe or a device would make the build wait forever.
+        let bytes = read_regular_file(&full, MAX_FILE_BYTES + 1).map_err(|e| {
+            let hint = if full.is_file() || !full.exists() {
+                "check the file name, or add the file to the report folder"
+            } else {
+                "put the text itself in the report folder, as a regular file"
+            };
+            named(format!("cannot read `{}`: {e}", path.display()), hint)
         })?;
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,

@@ -169,3 +169,117 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
     files
 }
+
+/// The text of each page of a PDF, read with lopdf through the fonts' ToUnicode maps,
+/// so that the PDF text checks run on a machine with only the Rust toolchain.
+pub fn pdf_page_texts(pdf: &[u8]) -> Vec<String> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let pages = doc.get_pages().len() as u32;
+    (1..=pages)
+        .map(|n| doc.extract_text(&[n]).unwrap())
+        .collect()
+}
+
+/// A page's text without whitespace and without its page number (`—3—`).
+pub fn without_page_number(text: &str) -> String {
+    let text = without_whitespace(text);
+    if let Some(rest) = text.strip_suffix('—')
+        && let Some(at) = rest.rfind('—')
+        && !rest[at + '—'.len_utf8()..].is_empty()
+        && rest[at + '—'.len_utf8()..]
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    {
+        return rest[..at].to_string();
+    }
+    text
+}
+
+/// A font a PDF's pages use, as `pdffonts` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PdfFont {
+    /// `/BaseFont`, with its subset tag (`ABCDEF+FandolFang-Regular`).
+    pub name: String,
+    /// The font program is in the file (`FontFile`, `FontFile2` or `FontFile3`).
+    pub embedded: bool,
+    /// A six-letter tag and `+` before the name: the font is a subset.
+    pub subset: bool,
+    /// A `/ToUnicode` map turns its glyphs back into text.
+    pub unicode: bool,
+}
+
+/// Every font the pages of a PDF use, each once, read with lopdf.
+pub fn pdf_fonts(pdf: &[u8]) -> Vec<PdfFont> {
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut fonts = std::collections::BTreeSet::new();
+    for page in doc.get_pages().into_values() {
+        for font in doc.get_page_fonts(page).unwrap().into_values() {
+            let name = String::from_utf8_lossy(font.get(b"BaseFont").unwrap().as_name().unwrap())
+                .into_owned();
+            // A composite font's program sits in its descendant's descriptor.
+            let descendant = font
+                .get_deref(b"DescendantFonts", &doc)
+                .ok()
+                .and_then(|d| d.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|d| doc.dereference(d).ok())
+                .and_then(|(_, d)| d.as_dict().ok());
+            let descriptor = descendant
+                .unwrap_or(font)
+                .get_deref(b"FontDescriptor", &doc)
+                .ok()
+                .and_then(|d| d.as_dict().ok());
+            let embedded = descriptor.is_some_and(|d| {
+                [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                    .iter()
+                    .any(|key| d.get(key).is_ok())
+            });
+            let tag = name.split_once('+').map_or("", |(tag, _)| tag);
+            fonts.insert(PdfFont {
+                subset: tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
+                unicode: font.get(b"ToUnicode").is_ok(),
+                embedded,
+                name,
+            });
+        }
+    }
+    fonts.into_iter().collect()
+}
+
+/// Runs an external PDF checker (poppler-utils' `pdftotext` or `pdffonts`, `qpdf`) on
+/// `pdf`, if it is installed. If it is not, says so in one line and returns `None`,
+/// so that `cargo test` passes with only the Rust toolchain; but under `CI=true` a
+/// missing tool fails the test, so that CI keeps every check.
+pub fn external_tool(pdf: &[u8], program: &str, args: &[&str]) -> Option<String> {
+    use std::io::Write as _;
+    let package = if program == "qpdf" {
+        "qpdf"
+    } else {
+        "poppler-utils"
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let mut command = Command::new(program);
+    command.args(args).arg(&path);
+    if program == "pdftotext" {
+        command.arg("-");
+    }
+    let output = match command.output() {
+        Ok(output) => output,
+        Err(e) if std::env::var_os("CI").is_some_and(|v| v == "true") => panic!(
+            "{program} ({package}) cannot be run ({e}), and CI=true: CI runs every check (apt-get install {package})"
+        ),
+        Err(_) => {
+            // Straight to the terminal: the test harness captures only print macros.
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: the {program} check of {} ({package} is not installed)",
+                std::thread::current().name().unwrap_or("a test")
+            );
+            return None;
+        }
+    };
+    assert!(output.status.success(), "{program}: {}", stderr(&output));
+    Some(String::from_utf8(output.stdout).unwrap())
+}
