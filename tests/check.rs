@@ -222,7 +222,12 @@ fn chart_mistakes_are_named_with_their_line() {
         "  series: received\n  years: [current]",
     );
     let listed = line_of(&scratch, "report.yaml", "pending]");
-    let spec = line_of(&scratch, "data/charts.yaml", "id: received-compared");
+    // At the years the chart draws, the line after its series.
+    let spec = line_of(
+        &scratch,
+        "data/charts.yaml",
+        "  series: received\n  years: [current]",
+    ) + 1;
     let (code, messages) = check(&scratch);
     assert_eq!(code, 1, "{messages}");
     assert!(

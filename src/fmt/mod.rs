@@ -17,8 +17,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::resolve::is_wide;
-use crate::rollover::prose_files;
+use crate::script::is_wide;
+use crate::source::files::prose_files;
 
 /// Rewrite every Markdown file in the report's subfolders; returns the files changed.
 pub fn fmt(report_dir: &Path) -> std::io::Result<Vec<PathBuf>> {

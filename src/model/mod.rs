@@ -1,15 +1,25 @@
 //! The document model: one tree per language, built by `resolve` and consumed by
 //! every renderer. Plain data; renderers never look behind it at `report/`.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
-/// Where a block came from, so that checks can point at it.
+/// Where a block came from, so that checks and renderers can point at it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SourceSpan {
     /// Path relative to the report folder, with `/` separators.
     pub file: PathBuf,
-    /// 1-based line.
-    pub line: usize,
+    /// The bytes of `file` the block was made from.
+    pub range: Range<usize>,
+}
+
+impl SourceSpan {
+    pub fn new(file: impl Into<PathBuf>, range: Range<usize>) -> SourceSpan {
+        SourceSpan {
+            file: file.into(),
+            range,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

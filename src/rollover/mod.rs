@@ -16,6 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::DRAFT_MARKER;
+use crate::source::files::{copy_dir, prose_files};
 use crate::source::{self, Category};
 
 /// What `new` did, for the command to report.
@@ -184,41 +185,6 @@ fn indent(line: &str) -> usize {
 
 fn is_top_level(line: &str) -> bool {
     !line.trim().is_empty() && indent(line) == 0
-}
-
-/// The report's prose: every Markdown file in its subfolders (`zh/`, `en/`, …), by path
-/// relative to `report_dir`, in name order. The authors' guide at the top is not prose.
-pub(crate) fn prose_files(report_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut pending = vec![PathBuf::new()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(report_dir.join(&folder))? {
-            let entry = entry?;
-            let path = folder.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
-                pending.push(path);
-            } else if !folder.as_os_str().is_empty() && path.extension().is_some_and(|e| e == "md")
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-pub(crate) fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

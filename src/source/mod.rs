@@ -4,6 +4,7 @@
 //! YAML is parsed here (and only here) into the plain structs below; nothing is
 //! computed or cross-checked yet.
 
+pub mod files;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -11,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::check::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::model::Lang;
-pub use yaml::locate_key;
+pub use yaml::{Node, YamlSpans};
 
 /// The manifest file every report folder holds.
 pub const MANIFEST: &str = "report.yaml";
@@ -30,6 +31,10 @@ pub struct Sources {
     pub root: PathBuf,
     /// Text of every file read, by path relative to `root`.
     pub files: BTreeMap<PathBuf, String>,
+    /// Where the keys and values of every YAML file read stand.
+    pub spans: BTreeMap<PathBuf, YamlSpans>,
+    /// The lines of every file read.
+    pub lines: BTreeMap<PathBuf, LineIndex>,
     pub manifest: Manifest,
     pub caseload: Caseload,
     pub tables: Vec<TableSpec>,
@@ -110,6 +115,35 @@ pub const LABELS: &str = "labels.yaml";
 impl Sources {
     pub fn text(&self, file: &Path) -> &str {
         self.files.get(file).map(String::as_str).unwrap_or("")
+    }
+
+    /// The spans of a YAML file (none for a file not read).
+    pub fn yaml(&self, file: &Path) -> &YamlSpans {
+        static NONE: std::sync::OnceLock<YamlSpans> = std::sync::OnceLock::new();
+        self.spans
+            .get(file)
+            .unwrap_or_else(|| NONE.get_or_init(YamlSpans::default))
+    }
+
+    /// Where the value at `path` of the YAML file `file` stands, or the nearest key the
+    /// file has on the way there.
+    pub fn yaml_location(&self, file: &Path, path: &[&str]) -> Location {
+        let spans = self.yaml(file);
+        let range = spans.value(path).unwrap_or_else(|| spans.nearest_key(path));
+        Location::new(file, range)
+    }
+
+    /// Where the key at `path` of the YAML file `file` stands (see [`Sources::yaml_location`]).
+    pub fn yaml_key_location(&self, file: &Path, path: &[&str]) -> Location {
+        Location::new(file, self.yaml(file).nearest_key(path))
+    }
+
+    /// The lines of a file read (none for a file not read).
+    pub fn line_index(&self, file: &Path) -> &LineIndex {
+        static NONE: std::sync::OnceLock<LineIndex> = std::sync::OnceLock::new();
+        self.lines
+            .get(file)
+            .unwrap_or_else(|| NONE.get_or_init(LineIndex::default))
     }
 }
 
@@ -375,6 +409,7 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let mut loader = Loader {
         root: root.to_path_buf(),
         files: BTreeMap::new(),
+        spans: BTreeMap::new(),
         problems: Vec::new(),
     };
     let manifest_path = PathBuf::from(MANIFEST);
@@ -407,11 +442,14 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let mut editions = Vec::new();
     for (index, code) in manifest.languages.iter().enumerate() {
         let Some(lang) = Lang::from_code(code) else {
-            let at = loader.manifest_location(&["languages"], code);
+            let at = loader.manifest_location(&["languages", &index.to_string()]);
             loader.problems.push(
-                Diagnostic::error(at, format!("`{code}` is not a language nianbao knows"))
-                    .with_length(code.len())
-                    .with_hint("write `zh` (Chinese, the source) and `en` (English)"),
+                Diagnostic::error(
+                    "unknown-language",
+                    at,
+                    format!("`{code}` is not a language nianbao knows"),
+                )
+                .with_hint("write `zh` (Chinese, the source) and `en` (English)"),
             );
             continue;
         };
@@ -425,9 +463,9 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
                 .unwrap_or_default()
         };
         let mut sections = Vec::new();
-        for name in &manifest.sections {
+        for (i, name) in manifest.sections.iter().enumerate() {
             let path = Path::new(code).join(name);
-            let listed_at = loader.manifest_location(&["sections"], name);
+            let listed_at = loader.manifest_location(&["sections", &i.to_string()]);
             if loader.read(&path, Some(listed_at)).is_some() {
                 sections.push(path);
             }
@@ -442,7 +480,7 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
                     label: entry.label.clone(),
                     title: entry.title.clone(),
                 });
-            if let Some(content) = loader.annex_content(code, entry) {
+            if let Some(content) = loader.annex_content(code, i, entry) {
                 annexes.push(AnnexSource {
                     label: names.label,
                     title: names.title,
@@ -459,9 +497,16 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
 
     if loader.problems.is_empty() {
+        let lines = loader
+            .files
+            .iter()
+            .map(|(path, text)| (path.clone(), LineIndex::new(text)))
+            .collect();
         Ok(Sources {
             root: loader.root,
             files: loader.files,
+            spans: loader.spans,
+            lines,
             manifest,
             caseload,
             tables,
@@ -494,6 +539,7 @@ enum Unreadable {
 struct Loader {
     root: PathBuf,
     files: BTreeMap<PathBuf, String>,
+    spans: BTreeMap<PathBuf, YamlSpans>,
     problems: Vec<Diagnostic>,
 }
 
@@ -501,7 +547,7 @@ impl Loader {
     /// Read one file into `files`. `listed_at` is where the manifest names it, so that a
     /// missing file is reported where the author can fix the name.
     fn read(&mut self, path: &Path, listed_at: Option<Location>) -> Option<()> {
-        let location = listed_at.unwrap_or_else(|| Location::new(path, 0));
+        let location = listed_at.unwrap_or_else(|| Location::at(path, 0));
         match self.read_text(path) {
             Ok(text) => {
                 self.files.insert(path.to_path_buf(), text);
@@ -513,7 +559,7 @@ impl Loader {
             }
             Err(Unreadable::Named { message, hint }) => {
                 self.problems
-                    .push(Diagnostic::error(location, message).with_hint(hint));
+                    .push(Diagnostic::error("unreadable", location, message).with_hint(hint));
                 None
             }
         }
@@ -575,12 +621,19 @@ impl Loader {
                 self.files.insert(path.to_path_buf(), text);
                 return Err(Unreadable::Here(
                     Diagnostic::error(
-                        Location::new(path, offset),
+                        "not-utf8",
+                        Location::at(path, offset),
                         "the file is not valid UTF-8 text",
                     )
                     .with_hint("save the file as UTF-8"),
                 ));
             }
+        };
+        // Older Windows editors start a UTF-8 file with a byte-order mark: it says
+        // nothing about the text, and is dropped.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
         };
         if let Some((offset, c)) = text
             .char_indices()
@@ -592,8 +645,12 @@ impl Loader {
             );
             self.files.insert(path.to_path_buf(), text);
             return Err(Unreadable::Here(
-                Diagnostic::error(Location::new(path, offset), message)
-                    .with_hint("delete it (editors often show nothing there); save the file as UTF-8 without a byte-order mark"),
+                Diagnostic::error(
+                    "control-character",
+                    Location::new(path, offset..offset + c.len_utf8()),
+                    message,
+                )
+                .with_hint("delete it (editors often show nothing there)"),
             ));
         }
         Ok(text)
@@ -602,7 +659,10 @@ impl Loader {
     fn parse<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<T> {
         let text = self.files.get(path)?;
         match yaml::parse(path, text) {
-            Ok(value) => Some(value),
+            Ok((value, spans)) => {
+                self.spans.insert(path.to_path_buf(), spans);
+                Some(value)
+            }
             Err(problem) => {
                 self.problems.push(problem);
                 None
@@ -616,13 +676,13 @@ impl Loader {
             return;
         }
         let value = year.to_string();
-        let at = self.manifest_location(&["year"], &value);
+        let at = self.manifest_location(&["year"]);
         self.problems.push(
             Diagnostic::error(
+                "year",
                 at,
                 format!("the report cannot cover the year {value}: a year has four digits"),
             )
-            .with_length(value.len())
             .with_hint("write the year the report covers, e.g. `year: 2023`"),
         );
     }
@@ -669,16 +729,13 @@ impl Loader {
                 ));
             }
         }
-        let text = self
-            .files
-            .get(Path::new(CASELOAD))
-            .map_or("", String::as_str);
         for (keys, value, rule, hint) in found {
             let path: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let offset = yaml::locate_key(text, &path).unwrap_or(0);
+            let at = self.location(Path::new(CASELOAD), &path);
             self.problems.push(
                 Diagnostic::error(
-                    Location::new(Path::new(CASELOAD), offset),
+                    "out-of-range",
+                    at,
                     format!("`{}` is {value}: {rule}", path.join(".")),
                 )
                 .with_hint(hint),
@@ -686,25 +743,36 @@ impl Loader {
         }
     }
 
-    /// Where `value` stands below the key `keys` in `report.yaml`.
-    fn manifest_location(&self, keys: &[&str], value: &str) -> Location {
-        let text = self
-            .files
-            .get(Path::new(MANIFEST))
-            .map_or("", String::as_str);
-        let offset = yaml::locate_after_key(text, keys, value).unwrap_or(0);
-        Location::new(Path::new(MANIFEST), offset)
+    /// Where the value at `path` stands in the YAML file `file`.
+    fn location(&self, file: &Path, path: &[&str]) -> Location {
+        let range = self.spans.get(file).map_or(0..0, |spans| {
+            spans.value(path).unwrap_or_else(|| spans.nearest_key(path))
+        });
+        Location::new(file, range)
     }
 
-    fn annex_content(&mut self, folder: &str, entry: &AnnexEntry) -> Option<AnnexContent> {
+    /// Where the value at `path` stands in `report.yaml`.
+    fn manifest_location(&self, path: &[&str]) -> Location {
+        self.location(Path::new(MANIFEST), path)
+    }
+
+    /// The content of the annex `entry`, the `index`th of `report.yaml`.
+    fn annex_content(
+        &mut self,
+        folder: &str,
+        index: usize,
+        entry: &AnnexEntry,
+    ) -> Option<AnnexContent> {
+        let index = index.to_string();
         let exhibits = !entry.tables.is_empty() || !entry.charts.is_empty();
         let kinds = usize::from(exhibits)
             + usize::from(entry.glossary.is_some())
             + usize::from(entry.cases.is_some());
         if kinds != 1 {
-            let location = self.manifest_location(&["annexes"], &entry.label);
+            let location = self.manifest_location(&["annexes", &index, "label"]);
             self.problems.push(
                 Diagnostic::error(
+                    "annex-content",
                     location,
                     format!(
                         "annex `{}` must hold exactly one of `tables` (with `charts`), `glossary` or `cases`",
@@ -715,55 +783,43 @@ impl Loader {
             );
             return None;
         }
-        if let Some(name) = &entry.glossary {
+        for (key, name) in [("glossary", &entry.glossary), ("cases", &entry.cases)] {
+            let Some(name) = name else { continue };
             let file = Path::new(folder).join(name);
-            let listed_at = self.manifest_location(&["annexes"], name);
+            let listed_at = self.manifest_location(&["annexes", &index, key]);
             self.read(&file, Some(listed_at))?;
-            let entries = self.parse::<Vec<GlossarySource>>(&file)?;
-            return Some(AnnexContent::Glossary { file, entries });
+            return Some(if key == "glossary" {
+                let entries = self.parse::<Vec<GlossarySource>>(&file)?;
+                AnnexContent::Glossary { file, entries }
+            } else {
+                let entries = self.parse::<Vec<CaseSource>>(&file)?;
+                AnnexContent::Cases { file, entries }
+            });
         }
-        if let Some(name) = &entry.cases {
-            let file = Path::new(folder).join(name);
-            let listed_at = self.manifest_location(&["annexes"], name);
-            self.read(&file, Some(listed_at))?;
-            let entries = self.parse::<Vec<CaseSource>>(&file)?;
-            return Some(AnnexContent::Cases { file, entries });
-        }
-        let exhibit = |kind, id: &String| Exhibit {
+        let exhibit = |kind, key: &str, i: usize, id: &String| Exhibit {
             kind,
             id: id.clone(),
-            listed_at: self.manifest_location(&["annexes"], id),
+            listed_at: self.manifest_location(&["annexes", &index, key, &i.to_string()]),
         };
         // Each chart right after the table it shares its id with; the others last.
+        let charts: Vec<Exhibit> = entry
+            .charts
+            .iter()
+            .enumerate()
+            .map(|(i, id)| exhibit(ExhibitKind::Chart, "charts", i, id))
+            .collect();
         let mut exhibits = Vec::new();
-        for id in &entry.tables {
-            exhibits.push(exhibit(ExhibitKind::Table, id));
-            if entry.charts.contains(id) {
-                let mut chart = exhibit(ExhibitKind::Chart, id);
-                chart.listed_at = self.chart_location(id);
-                exhibits.push(chart);
-            }
+        for (i, id) in entry.tables.iter().enumerate() {
+            exhibits.push(exhibit(ExhibitKind::Table, "tables", i, id));
+            exhibits.extend(charts.iter().find(|c| &c.id == id).cloned());
         }
-        for id in entry.charts.iter().filter(|id| !entry.tables.contains(id)) {
-            let mut chart = exhibit(ExhibitKind::Chart, id);
-            chart.listed_at = self.chart_location(id);
-            exhibits.push(chart);
-        }
+        exhibits.extend(
+            charts
+                .iter()
+                .filter(|c| !entry.tables.contains(&c.id))
+                .cloned(),
+        );
         Some(AnnexContent::Exhibits(exhibits))
-    }
-
-    /// Where `id` stands in the `charts:` list of `report.yaml` (it may also stand in
-    /// `tables:`, before it).
-    fn chart_location(&self, id: &str) -> Location {
-        let text = self
-            .files
-            .get(Path::new(MANIFEST))
-            .map_or("", String::as_str);
-        let offset = text
-            .find("charts:")
-            .and_then(|start| text[start..].find(id).map(|i| start + i))
-            .unwrap_or(0);
-        Location::new(Path::new(MANIFEST), offset)
     }
 }
 

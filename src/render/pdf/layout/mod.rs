@@ -324,7 +324,7 @@ impl<'a> Builder<'a> {
                     .map(|(_, c)| *c),
             );
             self.fallbacks.push(GlyphProblem {
-                span: span.clone(),
+                span: Some(span.clone()).filter(|s| !s.file.as_os_str().is_empty()),
                 message: format!(
                     "{} lacks {}; set in {} instead",
                     face.label(),
@@ -337,7 +337,7 @@ impl<'a> Builder<'a> {
         if !coverage.uncovered.is_empty() {
             let chars = unique(coverage.uncovered.iter().copied());
             self.uncovered.push(GlyphProblem {
-                span: span.clone(),
+                span: Some(span.clone()).filter(|s| !s.file.as_os_str().is_empty()),
                 message: format!("no bundled font has {}", describe(&chars)),
                 chars,
             });
@@ -1182,10 +1182,7 @@ mod tests {
 
     #[test]
     fn missing_glyphs_fall_back_with_a_warning_or_are_errors() {
-        let span = SourceSpan {
-            file: "zh/05-team.md".into(),
-            line: 12,
-        };
+        let span = SourceSpan::new("zh/05-team.md", 120..160);
         let mut report = report();
         report.body = vec![Block::Paragraph(Paragraph {
             lead: None,
@@ -1194,7 +1191,7 @@ mod tests {
         })];
         let doc = layout(&report, &GridFont);
         assert_eq!(doc.fallbacks.len(), 1);
-        assert_eq!(doc.fallbacks[0].span, span);
+        assert_eq!(doc.fallbacks[0].span, Some(span));
         assert_eq!(doc.fallbacks[0].chars, "堃");
         assert!(doc.fallbacks[0].message.contains("仿宋"));
         assert_eq!(doc.uncovered.len(), 1);
