@@ -241,3 +241,84 @@ fn chart_mistakes_are_named_with_their_line() {
         "{messages}"
     );
 }
+
+/// Line and column (in characters, 1-based) of the first `needle` in a report file.
+fn position_of(scratch: &Scratch, file: &str, needle: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(scratch.report().join(file)).unwrap();
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not in {file}"));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    (
+        text[..offset].matches('\n').count() + 1,
+        text[line_start..offset].chars().count() + 1,
+    )
+}
+
+fn json_problems(scratch: &Scratch) -> Vec<serde_json::Value> {
+    let output = scratch.run(&["check", "report", "--format", "json"]);
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn the_sum_error_points_at_the_total_in_any_yaml_style() {
+    let scratch = Scratch::new();
+    // Flow style, which no search by indentation finds.
+    scratch.edit(
+        "data/caseload.yaml",
+        "  2022:\n    criminal: 1337\n    civil: 28683\n    commercial: 24664\n    ip: 2514\n    administrative: 1330\n    enforcement: 32530\n    total: 91058\n",
+        "  2022: {criminal: 1337, civil: 28683, commercial: 24664, ip: 2514, administrative: 1330, enforcement: 32530, total: 91059}\n",
+    );
+    let (line, column) = position_of(&scratch, "data/caseload.yaml", "91059");
+    let problems = json_problems(&scratch);
+    let sum = problems
+        .iter()
+        .find(|p| p["rule"] == "published-total")
+        .unwrap_or_else(|| panic!("{problems:?}"));
+    assert_eq!(
+        (sum["line"].as_u64(), sum["column"].as_u64()),
+        (Some(line as u64), Some(column as u64))
+    );
+    assert_eq!(sum["end_column"].as_u64(), Some(column as u64 + 5));
+}
+
+#[test]
+fn raw_html_is_reported_once_at_the_tag_after_a_template() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "zh/01-security.md",
+        "closed.current.criminal }}",
+        "closed.current.criminal }}<b>件</b>",
+    );
+    let (line, column) = position_of(&scratch, "zh/01-security.md", "<b>");
+    let problems = json_problems(&scratch);
+    let html: Vec<_> = problems
+        .iter()
+        .filter(|p| p["rule"] == "raw-html")
+        .collect();
+    assert_eq!(html.len(), 1, "{problems:?}");
+    assert_eq!(html[0]["file"], "report/zh/01-security.md");
+    assert_eq!(
+        (html[0]["line"].as_u64(), html[0]["column"].as_u64()),
+        (Some(line as u64), Some(column as u64))
+    );
+}
+
+#[test]
+fn an_unknown_filter_is_named_at_its_name_with_the_closest_one() {
+    let scratch = Scratch::new();
+    scratch.edit(
+        "zh/00-opening.md",
+        "{{ received.change.total | abs | percent(digits=1) }}",
+        "{{ received.change.total | abss | percent(digits=1) }}",
+    );
+    let (line, column) = position_of(&scratch, "zh/00-opening.md", "abss");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(!messages.contains("__tera"), "{messages}");
+    assert!(messages.contains("did you mean `abs`"), "{messages}");
+    assert!(
+        messages.contains(&format!("report/zh/00-opening.md:{line}:{column}")),
+        "{messages}"
+    );
+}
