@@ -92,13 +92,14 @@ pub fn first_decisive(text: &str) -> Option<char> {
 /// nothing at all) gives nothing.
 pub fn soft_break(before: Option<char>, after: Option<char>) -> &'static str {
     match (before, after) {
-        (Some(b), Some(a)) if spaced(b) && spaced(a) => " ",
+        (Some(b), Some(a)) if spaces_a_break(b) && spaces_a_break(a) => " ",
         _ => "",
     }
 }
 
-/// Does a line break beside `c` stand for a space?
-fn spaced(c: char) -> bool {
+/// Does a line break beside `c` stand for a space (when the other side agrees)? Not
+/// beside a wide character, whatever stands on the other side.
+pub fn spaces_a_break(c: char) -> bool {
     !is_wide(c) || is_hangul(c)
 }
 

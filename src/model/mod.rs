@@ -259,6 +259,17 @@ pub struct Case {
     pub span: SourceSpan,
 }
 
+/// What a block says, markup included but not where it came from: two blocks with the
+/// same text render the same.
+pub fn block_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph(p) => format!("paragraph {:?} {:?}", p.lead, p.content),
+        Block::Heading(h) => format!("heading {} {} {:?}", h.level, h.id, h.content),
+        Block::List(l) => format!("list {} {:?}", l.ordered, l.items),
+        other => format!("{other:?}"),
+    }
+}
+
 /// Plain text of inlines, for outlines, metadata and tests.
 pub fn plain_text(inlines: &[Inline]) -> String {
     let mut out = String::new();

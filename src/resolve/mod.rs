@@ -132,6 +132,19 @@ pub fn resolve(
     (report, problems)
 }
 
+/// Markdown prose, without templates, as a section of `file` becomes blocks: what
+/// tools and tests compare when they change a section's text but not its meaning.
+pub fn prose(file: &Path, text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let section = markdown::Section {
+        file,
+        source: text,
+        rendered: text,
+    };
+    let blocks = markdown::parse(&section, &mut 0, &mut Vec::new(), &mut problems);
+    (blocks, problems)
+}
+
 /// Every `[words](term:ID)` must name an entry of the glossary.
 fn check_terms(terms: &[markdown::TermUse], annexes: &[Annex], problems: &mut Vec<Diagnostic>) {
     let defined: std::collections::BTreeSet<&str> = annexes
