@@ -195,6 +195,24 @@ pub enum BuildError {
     Environment(String),
 }
 
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Report(checked) => {
+                let errors = checked
+                    .problems
+                    .iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .count();
+                write!(f, "the report has {errors} error(s)")
+            }
+            BuildError::Environment(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
 /// Build the report into `out_dir`: check, render every output, then swap `out_dir` in
 /// whole. On any error the previous `out_dir` is left untouched.
 pub fn build(project: &Project, out_dir: &Path) -> Result<Checked, BuildError> {
@@ -358,7 +376,7 @@ pub fn render_all(
         }
     }
     let html = render::html::render(reports, &project.templates_dir, options, &files)
-        .map_err(|e| BuildError::Environment(format!("{}: {}", e.file, e.message)))?;
+        .map_err(|e| BuildError::Environment(e.to_string()))?;
     files.extend(html);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { files, problems })

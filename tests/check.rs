@@ -198,6 +198,87 @@ fn problems_come_as_json_for_machines() {
 }
 
 #[test]
+fn every_command_refuses_a_missing_or_wrong_report_folder_alike() {
+    let scratch = Scratch::new();
+    std::fs::create_dir(scratch.dir.path().join("empty")).unwrap();
+    for (folder, reason) in [
+        ("no-such-folder", "does not exist"),
+        ("empty", "has no report.yaml"),
+    ] {
+        let mut messages = Vec::new();
+        for args in [
+            vec!["build", folder, "-o", "out"],
+            vec!["check", folder],
+            vec!["fmt", folder],
+            vec!["fmt", folder, "--check"],
+            vec!["new", "2024", folder],
+            vec!["serve", folder, "--port", "0"],
+        ] {
+            let output = scratch.run(&args);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{args:?}: {}",
+                stderr(&output)
+            );
+            messages.push(stderr(&output));
+        }
+        assert!(messages[0].contains(reason), "{}", messages[0]);
+        // build says what it left alone; otherwise every command says the same.
+        let first_line = |m: &String| m.lines().next().unwrap_or("").to_string();
+        assert!(
+            messages
+                .iter()
+                .all(|m| first_line(m) == first_line(&messages[0])),
+            "{messages:#?}"
+        );
+    }
+    assert!(!scratch.out().exists());
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_of_a_file_is_dropped() {
+    let scratch = Scratch::new();
+    for file in ["report.yaml", "zh/00-opening.md", "data/caseload.yaml"] {
+        let path = scratch.report().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+    }
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 0, "{messages}");
+    assert!(messages.contains("0 error(s)"), "{messages}");
+    // Inside a file it is still refused: there it hides in the text.
+    scratch.edit("zh/01-security.md", "坚决维护", "坚决\u{feff}维护");
+    let (code, messages) = check(&scratch);
+    assert_eq!(code, 1, "{messages}");
+    assert!(messages.contains("U+FEFF"), "{messages}");
+}
+
+#[test]
+fn every_positional_argument_is_described_in_help() {
+    let scratch = Scratch::new();
+    for command in ["build", "serve", "check", "diff", "new", "fmt"] {
+        let output = scratch.run(&[command, "--help"]);
+        let help = String::from_utf8_lossy(&output.stdout).into_owned();
+        let arguments = help
+            .split("Arguments:")
+            .nth(1)
+            .and_then(|rest| rest.split("Options:").next())
+            .unwrap_or_else(|| panic!("{command} has no arguments section:\n{help}"));
+        for line in arguments
+            .lines()
+            .filter(|l| l.trim_start().starts_with('[') || l.trim_start().starts_with('<'))
+        {
+            let described = line
+                .trim()
+                .split_once("  ")
+                .is_some_and(|(_, d)| !d.trim().is_empty());
+            assert!(described, "`nianbao {command}`: {line}\n{help}");
+        }
+    }
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let scratch = Scratch::new();
     assert_eq!(

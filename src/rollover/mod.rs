@@ -60,7 +60,9 @@ pub fn new_year(report_dir: &Path, year: i32, to: Option<&Path>) -> Result<Rolle
         let path = target.join(file);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        std::fs::write(&path, change(&text))
+        // A byte-order mark says nothing; the file is rewritten without it.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        std::fs::write(&path, change(text))
             .map_err(|e| format!("cannot write {}: {e}", path.display()))
     };
     edit(source::MANIFEST, &|text| set_year(text, year))?;

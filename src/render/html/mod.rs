@@ -37,6 +37,14 @@ pub struct HtmlError {
     pub message: String,
 }
 
+impl std::fmt::Display for HtmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.file, self.message)
+    }
+}
+
+impl std::error::Error for HtmlError {}
+
 /// Render every language's page, the landing page, the parallel view, the 404 page and
 /// the assets. `others` are the files other renderers made (the PDFs): a page links
 /// `zh/report.pdf` only when it is among them.
