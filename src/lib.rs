@@ -142,7 +142,7 @@ pub fn check(project: &Project) -> Checked {
     check_with(project, CheckOptions::default())
 }
 
-/// [`check`] with options.
+/// [`check()`] with options.
 pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
     let sources = match source::load(&project.report_dir) {
         Ok(sources) => sources,

@@ -2,7 +2,7 @@
 //!
 //! Every derived figure (year-over-year change, ratio, the previous year's open
 //! cases) is computed here once; prose reaches it through Tera, tables through
-//! [`Figures`]. The number formats of the report are in [`format`]; the Tera filters
+//! [`Figures`]. The number formats of the report are in [`format`](mod@format); the Tera filters
 //! that expose them to prose are resolve's (`resolve::filters`).
 
 pub mod format;

@@ -7,7 +7,7 @@
 //! [`render`] is the entry point for both. It runs in two stages that can be read
 //! and tested apart:
 //!
-//! - [`layout`] (module `layout`): report + font metrics → pages of positioned
+//! - [`layout`](mod@layout) (module `layout`): report + font metrics → pages of positioned
 //!   glyphs. What differs by language is one `layout::Typography` (faces, sizes,
 //!   leading, composer); Chinese line breaking and justification live in
 //!   `layout::text`, English in `layout::latin`, tables in `layout::table`,

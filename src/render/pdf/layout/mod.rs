@@ -2,8 +2,8 @@
 //! of positioned glyphs and rules. Nothing here knows about PDF syntax, so tests
 //! can walk every line.
 //!
-//! Blocks are first turned into a flat list of [`Piece`]s (grid lines, blank grid
-//! lines, table rows, charts, page breaks), then [`Flow`] pours the pieces onto pages of
+//! Blocks are first turned into a flat list of `Piece`s (grid lines, blank grid
+//! lines, table rows, charts, page breaks), then `Flow` pours the pieces onto pages of
 //! grid lines (22 in Chinese, 37 in English), honouring "keep with next" so that a
 //! heading never ends a page and a table that crosses a page repeats its header row.
 //!
