@@ -1,8 +1,9 @@
 //! Properties of the Chinese line breaker, on generated text: every character placed
 //! exactly once, no forbidden line start or end, no line wider than the measure.
 
-use nianbao::render::pdf::layout::text::{
-    Align, Atom, Coverage, NO_END, NO_START, Style, compose, shape,
+use nianbao::model::Lang;
+use nianbao::render::pdf::layout::{
+    Align, Atom, CELL_RATIO, Coverage, NO_END, NO_START, SetLine, Style, Typography,
 };
 use nianbao::render::pdf::{Face, GlyphMetrics, Metrics};
 use proptest::prelude::*;
@@ -42,11 +43,16 @@ fn atoms(text: &str) -> Vec<Atom> {
         face: Face::Fang,
         size: 16.0,
     };
-    shape(
+    Typography::of(Lang::Zh).shape(
         &[(text.to_string(), style)],
         &FakeMetrics,
         &mut Coverage::default(),
     )
+}
+
+/// The Chinese composer, as the Chinese PDF calls it.
+fn compose(atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<SetLine> {
+    Typography::of(Lang::Zh).compose(atoms, indent, measure, align)
 }
 
 proptest! {
@@ -64,7 +70,7 @@ proptest! {
     #[test]
     fn no_line_starts_or_ends_with_a_forbidden_mark(text in paragraph(), cells in 10usize..40) {
         let atoms = atoms(&text);
-        let measure = cells as f32 * 16.0 * nianbao::render::pdf::layout::CELL_RATIO;
+        let measure = cells as f32 * 16.0 * CELL_RATIO;
         let lines = compose(&atoms, 32.0, measure, Align::Justify);
         for (i, line) in lines.iter().enumerate() {
             let first = line.atoms.first().unwrap().0.ch;
@@ -87,7 +93,7 @@ proptest! {
     #[test]
     fn no_line_is_wider_than_the_measure(text in paragraph(), cells in 10usize..40) {
         let atoms = atoms(&text);
-        let measure = cells as f32 * 16.0 * nianbao::render::pdf::layout::CELL_RATIO;
+        let measure = cells as f32 * 16.0 * CELL_RATIO;
         let lines = compose(&atoms, 32.0, measure, Align::Justify);
         for (i, line) in lines.iter().enumerate() {
             prop_assert!(line.width <= measure + 0.01, "line {} is {} wide, measure {}", i, line.width, measure);

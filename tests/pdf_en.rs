@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use common::*;
 use nianbao::model::{Block, Lang, Report, plain_text};
-use nianbao::render::pdf::layout::latin::LOOSE_LIMIT;
+use nianbao::render::pdf::layout::LOOSE_LIMIT;
 use nianbao::render::pdf::{self, Document, Face, Fonts, Role};
 
 fn en_report() -> &'static Report {
@@ -127,7 +127,7 @@ fn expected_texts(report: &Report) -> Vec<String> {
                 "{} {}",
                 annex.label, annex.title
             ))],
-            span: Default::default(),
+            span: nianbao::model::SourceSpan::new("t.md", 0..0),
         }));
         for block in &annex.blocks {
             add(block);

@@ -3,7 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao::render::pdf::layout::text::{Align, Coverage, Style, compose, shape};
+use nianbao::model::Lang;
+use nianbao::render::pdf::layout::{Align, Coverage, Style, Typography};
 use nianbao::render::pdf::{Face, GlyphMetrics, Metrics};
 
 struct FakeMetrics;
@@ -19,9 +20,10 @@ fuzz_target!(|data: &[u8]| {
     let Some((&cells, text)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(text) else { return };
     let style = Style { face: Face::Fang, size: 16.0 };
-    let atoms = shape(&[(text.to_string(), style)], &FakeMetrics, &mut Coverage::default());
+    let chinese = Typography::of(Lang::Zh);
+    let atoms = chinese.shape(&[(text.to_string(), style)], &FakeMetrics, &mut Coverage::default());
     let measure = f32::from(cells % 60 + 1) * 16.0;
-    let lines = compose(&atoms, 32.0, measure, Align::Justify);
+    let lines = chinese.compose(&atoms, 32.0, measure, Align::Justify);
     let placed: Vec<char> = lines.iter().flat_map(|l| l.atoms.iter().map(|(a, _)| a.ch)).collect();
     let kept: Vec<char> = atoms.iter().map(|a| a.ch).collect();
     let placed_ink: Vec<char> = placed.iter().copied().filter(|c| !c.is_whitespace()).collect();

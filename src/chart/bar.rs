@@ -75,16 +75,13 @@ pub(super) fn draw(chart: &Chart, d: &mut Drawing) {
         let mut x = x0;
         for (i, series) in chart.series.iter().enumerate() {
             let swatch_top = row - LABEL_SIZE / 2.0 - LEGEND_SWATCH / 2.0;
-            bar(
-                d,
+            let swatch = Area {
                 x,
-                swatch_top,
-                LEGEND_SWATCH,
-                LEGEND_SWATCH,
-                i,
-                chart,
-                None,
-            );
+                y: swatch_top,
+                width: LEGEND_SWATCH,
+                height: LEGEND_SWATCH,
+            };
+            bar(d, swatch, i, chart, None);
             x += LEGEND_SWATCH + GAP * 0.8;
             d.items.push(text(
                 x,
@@ -180,7 +177,13 @@ pub(super) fn draw(chart: &Chart, d: &mut Drawing) {
                 category: category.id.clone(),
                 series: s,
             };
-            bar(d, x0, bar_top, length, bar_height, s, chart, Some(mark));
+            let area = Area {
+                x: x0,
+                y: bar_top,
+                width: length,
+                height: bar_height,
+            };
+            bar(d, area, s, chart, Some(mark));
             d.items.push(text(
                 x0 + length + GAP * 0.6,
                 centred_baseline(bar_top + bar_height / 2.0, NUMBER_SIZE),
@@ -248,19 +251,24 @@ pub(super) fn title(chart: &Chart, d: &mut Drawing) -> f32 {
     y + GAP
 }
 
-/// A bar (or legend swatch) of series `s`: the last series solid and dark, the
-/// others light and hatched, all outlined so that a light bar keeps its edge in print.
-#[allow(clippy::too_many_arguments)]
-fn bar(
-    d: &mut Drawing,
+/// Where a bar stands: its top-left corner and its size, in the drawing's points.
+#[derive(Debug, Clone, Copy)]
+struct Area {
     x: f32,
     y: f32,
     width: f32,
     height: f32,
-    s: usize,
-    chart: &Chart,
-    mark: Option<Mark>,
-) {
+}
+
+/// A bar (or legend swatch) of series `s`: the last series solid and dark, the
+/// others light and hatched, all outlined so that a light bar keeps its edge in print.
+fn bar(d: &mut Drawing, area: Area, s: usize, chart: &Chart, mark: Option<Mark>) {
+    let Area {
+        x,
+        y,
+        width,
+        height,
+    } = area;
     let focus = s + 1 == chart.series.len();
     let fill: Colour = if focus { DARK } else { LIGHT };
     d.items.push(Item::Rect {

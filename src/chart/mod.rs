@@ -3,30 +3,28 @@
 //! There is one drawing per chart. [`draw`] lays the chart out once, in points, with
 //! the origin at the top left; the backends only translate it:
 //!
-//! - [`svg::render`] writes it as inline SVG for the web page (with `<title>` and
+//! - `render::html` writes it as inline SVG for the web page (with `<title>` and
 //!   `<desc>`);
 //! - `render::pdf` places it as a block of grid lines and turns it into PDF path
 //!   operators, setting its texts in the embedded fonts.
 //!
+//! Both draw it at the width of the PDF's text block (`render::CHART_WIDTH`); this
+//! module knows no renderer.
+//!
 //! The drawing is meant to read in grey print and for colour-blind readers: every bar
 //! carries its value as a direct label, compared years differ in pattern (hatched
 //! against solid) and lightness as well as colour, and each pair of bars is labelled
-//! with its change. Axis ticks fall on round numbers ([`axis`]).
+//! with its change. Axis ticks fall on round numbers (`axis`).
 //!
 //! Text widths are estimated here ([`text_width`]) so that screen and print share one
 //! layout; the estimate errs wide, and the PDF backend measures the real glyphs to
 //! honour each text's anchor exactly.
 
-pub mod axis;
+mod axis;
 mod bar;
 mod pie;
-pub mod svg;
 
 use crate::model::{self, ChartKind};
-
-/// The width charts are drawn at: the PDF's text block (156 mm), so that print and
-/// screen show the same drawing (the web page scales it to its column).
-pub const WIDTH: f32 = 156.0 * 72.0 / 25.4;
 
 /// A chart laid out, in points, origin at the top left, y growing downwards.
 #[derive(Debug, Clone, PartialEq)]

@@ -213,7 +213,7 @@ mod tests {
             }],
             changes: Vec::new(),
             change_heading: None,
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         }
     }
 
@@ -231,7 +231,8 @@ mod tests {
             ],
             &[1857, 41956, 19489, 2910, 1387, 38291],
         );
-        let drawing = draw(&chart, crate::chart::WIDTH);
+        // As wide as the PDF's 156 mm text block.
+        let drawing = draw(&chart, 156.0 * 72.0 / 25.4);
         let texts: Vec<_> = drawing
             .items
             .iter()

@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use super::{Mark, ReportDiff, Segment, Status, TextChange, ValueChange, text};
+use crate::render::html::escape;
 
 /// Unchanged characters kept on each side of a change inside a block.
 const CONTEXT: usize = 60;
@@ -214,11 +215,4 @@ fn values_table(out: &mut String, what: &str, changes: &[ValueChange]) {
         );
     }
     out.push_str("</tbody>\n</table>\n");
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 
 /// Where a block came from, so that checks and renderers can point at it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceSpan {
     /// Path relative to the report folder, with `/` separators.
     pub file: PathBuf,

@@ -7,12 +7,10 @@
 //! [`render`] is the entry point for both. It runs in two stages that can be read
 //! and tested apart:
 //!
-//! - [`layout`](mod@layout) (module `layout`): report + font metrics → pages of positioned
-//!   glyphs. What differs by language is one `layout::Typography` (faces, sizes,
-//!   leading, composer); Chinese line breaking and justification live in
-//!   `layout::text`, English in `layout::latin`, tables in `layout::table`,
-//!   charts in `layout::chart` (drawn by `crate::chart`), pagination in `layout`
-//!   itself.
+//! - [`layout()`] (module [`mod@layout`]): report + font metrics → a [`Document`], pages
+//!   of positioned glyphs. What differs by language is one [`Typography`] (faces,
+//!   sizes, leading, composer); the module's own documentation walks its steps
+//!   (blocks → pieces → pages → page numbers) and its composers (Chinese, English).
 //! - `writer`: pages → PDF bytes with lopdf: fonts subset by the `subsetter`
 //!   crate and embedded as CID fonts with ToUnicode maps, one content stream per
 //!   page (`content`), outline, catalog, metadata, deterministic ids; `chart`
@@ -20,9 +18,9 @@
 
 mod chart;
 mod content;
-pub mod fonts;
+mod fonts;
 pub mod layout;
-pub mod subset_cache;
+mod subset_cache;
 mod writer;
 
 use std::fmt;

@@ -17,14 +17,16 @@ use subsetter::GlyphRemapper;
 use super::PdfError;
 use super::content::Content;
 use super::fonts::{Face, FontFile, Fonts};
-use super::layout::{Document, Line, OutlineEntry, PAGE_HEIGHT, Page};
+use super::layout::{Document, Glyph, Line, OutlineEntry, PAGE_HEIGHT, PAGE_WIDTH, Page};
 use super::subset_cache::{CachedSubset, SubsetCache};
 use crate::model::{Lang, Meta};
 
 const PRODUCER: &str = "nianbao (lopdf 0.44.0, subsetter 0.2)";
 
-/// A4 in points.
-const PAGE_WIDTH: f32 = 595.276;
+/// The page's width as the `/MediaBox` gives it: the layout's A4 width rounded to a
+/// thousandth of a point (595.276), as this writer has always written it, so that
+/// files stay byte-identical to earlier builds. The height is written in full.
+const MEDIA_WIDTH: f32 = (PAGE_WIDTH * 1000.0).round() / 1000.0;
 
 /// zlib level for every stream. Measured on this report (zlib-rs): level 2 costs
 /// 80 M fewer instructions than the default 6 for files 2 % larger; level 1
@@ -60,7 +62,7 @@ pub fn write(doc: &Document, meta: &Meta, lang: Lang, fonts: &Fonts) -> Result<V
                     Object::Array(vec![
                         0.into(),
                         0.into(),
-                        Object::Real(PAGE_WIDTH),
+                        Object::Real(MEDIA_WIDTH),
                         Object::Real(PAGE_HEIGHT),
                     ]),
                 ),
@@ -451,7 +453,7 @@ fn page_content(page: &Page, fonts: &BTreeMap<Face, EmbeddedFont>) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn text_run(line: &Line, run: &[super::layout::Glyph], font: &EmbeddedFont, out: &mut Content) {
+fn text_run(line: &Line, run: &[Glyph], font: &EmbeddedFont, out: &mut Content) {
     out.text_origin(run[0].x, PAGE_HEIGHT - line.baseline);
     let size = run[0].size;
     let glyphs = run.iter().enumerate().map(|(i, glyph)| {

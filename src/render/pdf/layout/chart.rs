@@ -3,27 +3,19 @@
 //! 黑体 (so they are embedded, subset and extractable like every other line); its
 //! shapes stay in the drawing, which the writer turns into path operators.
 
-use crate::chart::{self, Anchor, Drawing, Item};
+use crate::chart::{self, Anchor, Item};
 use crate::model::Chart;
-
-use super::text::{self, Align, Style};
-use super::{BLOCK_WIDTH, Builder, GridLine, LINE_PITCH, PieceKind, Role};
 use crate::render::pdf::fonts::Face;
 
-/// A chart ready for the flow, positioned relative to the left of the text block and
-/// the top of its first grid line.
-#[derive(Debug, Clone)]
-pub(super) struct ChartBox {
-    /// Whole grid lines: the next block keeps to the grid.
-    pub height: f32,
-    /// The drawing, moved down to sit centred in `height`.
-    pub drawing: Drawing,
-    pub top: f32,
-    pub lines: Vec<super::table::CellLine>,
-}
+use super::LINE_PITCH;
+use super::atom::{Align, Style};
+use super::build::Builder;
+use super::cjk;
+use super::document::Role;
+use super::piece::{BoxLine, ChartBox, GridLine, PieceKind};
 
 pub(super) fn chart(b: &mut Builder, c: &Chart) {
-    let drawing = chart::draw(c, BLOCK_WIDTH);
+    let drawing = chart::draw(c, crate::render::CHART_WIDTH);
     let lines_needed = (drawing.height / LINE_PITCH).ceil().max(1.0);
     let height = lines_needed * LINE_PITCH;
     let top = (height - drawing.height) / 2.0;
@@ -34,9 +26,9 @@ pub(super) fn chart(b: &mut Builder, c: &Chart) {
             face: Face::Hei,
             size: t.size,
         };
-        let atoms = b.shape(&[(t.text.clone(), style)], &c.span);
+        let atoms = b.shape(&[(t.text.clone(), style)], Some(&c.span));
         // One line, however long: the chart measured its texts with room to spare.
-        let Some(set) = text::compose(&atoms, 0.0, f32::MAX, Align::Left)
+        let Some(set) = cjk::compose(&atoms, 0.0, f32::MAX, Align::Left)
             .into_iter()
             .next()
         else {
@@ -49,7 +41,7 @@ pub(super) fn chart(b: &mut Builder, c: &Chart) {
         };
         let line = GridLine {
             role: Role::ChartText,
-            span: c.span.clone(),
+            span: Some(c.span.clone()),
             measure: set.width,
             set,
             offset,
@@ -58,7 +50,7 @@ pub(super) fn chart(b: &mut Builder, c: &Chart) {
             last: true,
             outline: None,
         };
-        lines.push(super::table::CellLine {
+        lines.push(BoxLine {
             line,
             baseline: top + t.baseline,
         });

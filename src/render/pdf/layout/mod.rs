@@ -1,30 +1,45 @@
 //! The layout engine: a pure function from the report and font metrics to pages
-//! of positioned glyphs and rules. Nothing here knows about PDF syntax, so tests
-//! can walk every line.
+//! of positioned glyphs and rules ([`Document`]). Nothing here knows about PDF
+//! syntax, so tests can walk every line.
 //!
-//! Blocks are first turned into a flat list of `Piece`s (grid lines, blank grid
-//! lines, table rows, charts, page breaks), then `Flow` pours the pieces onto pages of
-//! grid lines (22 in Chinese, 37 in English), honouring "keep with next" so that a
-//! heading never ends a page and a table that crosses a page repeats its header row.
+//! [`layout`] runs three steps, one file each:
+//!
+//! 1. `build`: blocks → a flat list of pieces (`piece`: grid lines, blank grid lines,
+//!    table rows from `table`, charts from `chart`, page breaks);
+//! 2. `flow`: pieces → pages of grid lines (22 in Chinese, 37 in English), honouring
+//!    "keep with next" so that a heading never ends a page and a table that crosses a
+//!    page repeats its header row;
+//! 3. the page numbers, here.
 //!
 //! Everything that differs between the editions (faces, sizes, leading, how
 //! characters become lines) comes from the report's [`Typography`]: Chinese
-//! composition lives in `text`, English in `latin`.
+//! composition lives in `cjk`, English in `latin`; both shape runs into the atoms of
+//! `atom` and compose them into its lines. The page geometry, the same for both, is
+//! below.
 
+mod atom;
+mod build;
 mod chart;
-pub mod latin;
-pub mod script;
+mod cjk;
+mod document;
+mod flow;
+mod latin;
+mod piece;
 mod table;
-pub mod text;
+mod typography;
 
 use std::collections::HashMap;
 
-use crate::model::{Annex, Block, Inline, Meta, Paragraph, Report, SourceSpan, plain_text};
+use crate::model::Report;
 
-use super::GlyphProblem;
 use super::fonts::{Face, GlyphMetrics, Metrics};
-pub use script::{Script, Typography};
-use text::{Align, Atom, Coverage, SetLine, Style};
+pub use atom::{Align, Atom, Coverage, SetLine, Style};
+use build::Built;
+pub use cjk::{NO_END, NO_START};
+pub use document::{Document, Glyph, Line, OutlineEntry, Page, PlacedDrawing, Role, Rule};
+pub use latin::LOOSE_LIMIT;
+use piece::GridLine;
+pub use typography::{HeadingStyle, Script, TableStyle, Typography};
 
 /// Points per millimetre.
 pub const MM: f32 = 72.0 / 25.4;
@@ -56,44 +71,7 @@ const EM_DESCENT: f32 = 0.12;
 /// Tolerance for comparing positions in pt.
 const EPS: f32 = 0.01;
 
-/// The laid-out report.
-#[derive(Debug, Clone)]
-pub struct Document {
-    pub pages: Vec<Page>,
-    /// Bookmarks in document order; `level` gives the nesting.
-    pub outline: Vec<OutlineEntry>,
-    /// Characters set in the fallback face.
-    pub fallbacks: Vec<GlyphProblem>,
-    /// Characters no bundled face covers; they are left out of the layout.
-    pub uncovered: Vec<GlyphProblem>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Page {
-    /// 1-based, as printed.
-    pub number: usize,
-    pub lines: Vec<Line>,
-    pub rules: Vec<Rule>,
-    /// Charts: their shapes, for the writer to draw (their texts are in `lines`).
-    pub drawings: Vec<PlacedDrawing>,
-}
-
-/// A chart's drawing on a page; its origin is `left`, `top` from the page's top-left
-/// corner.
-#[derive(Debug, Clone)]
-pub struct PlacedDrawing {
-    pub left: f32,
-    pub top: f32,
-    pub drawing: crate::chart::Drawing,
-}
-
-impl Page {
-    /// Left edge of the text block: the binding margin alternates sides.
-    pub fn block_left(&self) -> f32 {
-        block_left(self.number)
-    }
-}
-
+/// Left edge of the text block on page `number`: the binding margin alternates sides.
 fn block_left(number: usize) -> f32 {
     if number % 2 == 1 {
         BINDING_MARGIN
@@ -102,106 +80,16 @@ fn block_left(number: usize) -> f32 {
     }
 }
 
-/// What a line is, for styling checks in tests and for nothing else.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Title,
-    Occasion,
-    Speaker,
-    Salutation,
-    Heading(u8),
-    Body,
-    AnnexLabel,
-    AnnexTitle,
-    TableTitle,
-    TableUnit,
-    TableCell,
-    /// A text of a chart: a title, a label, a value or a tick.
-    ChartText,
-    Caption,
-    PageNumber,
-}
-
-/// One line of text. All coordinates are in pt from the page's top-left corner.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub role: Role,
-    pub span: SourceSpan,
-    pub baseline: f32,
-    /// Where the line's measure starts.
-    pub left: f32,
-    pub measure: f32,
-    /// From `left` to the end of the last glyph that does not hang.
-    pub width: f32,
-    pub justified: bool,
-    /// Its last mark stands past the measure.
-    pub hanging: bool,
-    /// First line of its paragraph (or cell, or heading).
-    pub first: bool,
-    /// Last line of its paragraph.
-    pub last: bool,
-    pub glyphs: Vec<Glyph>,
-}
-
-impl Line {
-    pub fn text(&self) -> String {
-        self.glyphs.iter().map(|g| g.ch).collect()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Glyph {
-    pub ch: char,
-    pub face: Face,
-    pub size: f32,
-    pub gid: u16,
-    /// The glyph origin on the baseline.
-    pub x: f32,
-}
-
-/// A straight rule (table lines), from the page's top-left corner.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rule {
-    pub x1: f32,
-    pub y1: f32,
-    pub x2: f32,
-    pub y2: f32,
-    pub width: f32,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutlineEntry {
-    pub title: String,
-    /// 1: a part of the speech or an annex; 2: a section within a part.
-    pub level: u8,
-    /// 0-based page index.
-    pub page: usize,
-    /// Top of the entry's first line, from the page's top edge.
-    pub top: f32,
-}
-
 /// Lays out the whole report, in the typography of its language.
 pub fn layout(report: &Report, metrics: &dyn Metrics) -> Document {
     let metrics = &Remembered::new(metrics);
     let typo = Typography::of(report.lang);
-    let mut b = Builder::new(metrics, typo);
-    b.title_block(&report.meta);
-    for block in &report.body {
-        b.block(block);
-    }
-    for annex in &report.annexes {
-        b.annex(annex);
-    }
-    let Builder {
+    let Built {
         pieces,
         fallbacks,
         uncovered,
-        ..
-    } = b;
-    let mut flow = Flow::new(typo);
-    flow.pour(pieces);
-    let outline = flow.outline;
-    let mut pages = flow.pages;
+    } = build::build(report, metrics, typo);
+    let (mut pages, outline) = flow::pour(pieces, typo);
     for page in &mut pages {
         page_number(page, metrics, typo);
     }
@@ -240,683 +128,6 @@ impl Metrics for Remembered<'_> {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Blocks to pieces
-
-/// Something the flow places: one grid line, a table row, or a break.
-#[derive(Debug, Clone)]
-struct Piece {
-    kind: PieceKind,
-    /// Must stand on the same page as the piece after it.
-    keep_with_next: bool,
-}
-
-#[derive(Debug, Clone)]
-enum PieceKind {
-    Line(GridLine),
-    /// An empty grid line; dropped at the top of a page.
-    Blank,
-    PageBreak,
-    Row(table::RowBox),
-    Chart(chart::ChartBox),
-}
-
-/// A composed line waiting for its grid row.
-#[derive(Debug, Clone)]
-struct GridLine {
-    role: Role,
-    span: SourceSpan,
-    set: SetLine,
-    /// Offset of the measure from the left of the text block.
-    offset: f32,
-    measure: f32,
-    /// Type size that decides where the baseline sits in the grid row.
-    size: f32,
-    first: bool,
-    last: bool,
-    outline: Option<(u8, String)>,
-}
-
-struct Builder<'a> {
-    metrics: &'a dyn Metrics,
-    typo: &'static Typography,
-    pieces: Vec<Piece>,
-    fallbacks: Vec<GlyphProblem>,
-    uncovered: Vec<GlyphProblem>,
-}
-
-impl<'a> Builder<'a> {
-    fn new(metrics: &'a dyn Metrics, typo: &'static Typography) -> Self {
-        Builder {
-            metrics,
-            typo,
-            pieces: Vec::new(),
-            fallbacks: Vec::new(),
-            uncovered: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, kind: PieceKind, keep_with_next: bool) {
-        self.pieces.push(Piece {
-            kind,
-            keep_with_next,
-        });
-    }
-
-    fn blank(&mut self, keep_with_next: bool) {
-        self.push(PieceKind::Blank, keep_with_next);
-    }
-
-    /// Shapes runs, recording every character that needed the fallback face or
-    /// that no face has, against `span`.
-    fn shape(&mut self, runs: &[(String, Style)], span: &SourceSpan) -> Vec<Atom> {
-        let mut coverage = Coverage::default();
-        let atoms = self.typo.shape(runs, self.metrics, &mut coverage);
-        let mut faces: Vec<Face> = coverage.fell_back.iter().map(|(f, _)| *f).collect();
-        faces.sort();
-        faces.dedup();
-        for face in faces {
-            let chars = unique(
-                coverage
-                    .fell_back
-                    .iter()
-                    .filter(|(f, _)| *f == face)
-                    .map(|(_, c)| *c),
-            );
-            self.fallbacks.push(GlyphProblem {
-                span: Some(span.clone()).filter(|s| !s.file.as_os_str().is_empty()),
-                message: format!(
-                    "{} lacks {}; set in {} instead",
-                    face.label(),
-                    describe(&chars),
-                    Face::Song.label()
-                ),
-                chars,
-            });
-        }
-        if !coverage.uncovered.is_empty() {
-            let chars = unique(coverage.uncovered.iter().copied());
-            self.uncovered.push(GlyphProblem {
-                span: Some(span.clone()).filter(|s| !s.file.as_os_str().is_empty()),
-                message: format!("no bundled font has {}", describe(&chars)),
-                chars,
-            });
-        }
-        atoms
-    }
-
-    /// Composes text into grid lines. A `\n` in the runs forces a line break.
-    #[allow(clippy::too_many_arguments)]
-    fn lines(
-        &mut self,
-        role: Role,
-        span: &SourceSpan,
-        runs: &[(String, Style)],
-        indent: f32,
-        align: Align,
-        keep_with_next: bool,
-        outline: Option<u8>,
-    ) {
-        let size = runs.iter().map(|(_, s)| s.size).fold(0.0, f32::max);
-        let mut outline = outline.map(|level| {
-            let title: String = runs.iter().map(|(t, _)| t.as_str()).collect();
-            (level, title.replace('\n', ""))
-        });
-        for (i, segment) in split_forced_breaks(runs).iter().enumerate() {
-            let atoms = self.shape(segment, span);
-            let indent = if i == 0 { indent } else { 0.0 };
-            let set_lines = self.typo.compose(&atoms, indent, BLOCK_WIDTH, align);
-            let count = set_lines.len();
-            for (j, set) in set_lines.into_iter().enumerate() {
-                let line = GridLine {
-                    role,
-                    span: span.clone(),
-                    set,
-                    offset: 0.0,
-                    measure: BLOCK_WIDTH,
-                    size,
-                    first: i == 0 && j == 0,
-                    last: j + 1 == count,
-                    outline: outline.take(),
-                };
-                self.push(PieceKind::Line(line), keep_with_next);
-            }
-        }
-    }
-
-    fn title_block(&mut self, meta: &Meta) {
-        let none = SourceSpan::default();
-        let t = self.typo;
-        let line = |text: &str, style: Style| vec![(text.to_string(), style)];
-        self.lines(
-            Role::Title,
-            &none,
-            &line(&meta.title, t.title),
-            0.0,
-            Align::Center,
-            false,
-            None,
-        );
-        self.blank(false);
-        for occasion in &meta.occasion {
-            self.lines(
-                Role::Occasion,
-                &none,
-                &line(occasion, t.occasion),
-                0.0,
-                Align::Center,
-                false,
-                None,
-            );
-        }
-        self.blank(false);
-        self.lines(
-            Role::Speaker,
-            &none,
-            &line(&meta.speaker, t.speaker),
-            0.0,
-            Align::Center,
-            false,
-            None,
-        );
-        self.blank(false);
-        self.lines(
-            Role::Salutation,
-            &none,
-            &line(&meta.salutation, t.body),
-            0.0,
-            Align::Left,
-            true,
-            None,
-        );
-    }
-
-    fn block(&mut self, block: &Block) {
-        match block {
-            Block::Heading(h) => {
-                let level = usize::from(h.level.clamp(1, 3)) - 1;
-                let script::HeadingStyle {
-                    style,
-                    align,
-                    indent,
-                    space_before,
-                } = self.typo.headings[level];
-                if space_before {
-                    self.blank(true);
-                }
-                let runs = self.runs(&h.content, style);
-                let outline = (h.level <= 2).then_some(h.level);
-                self.lines(
-                    Role::Heading(h.level),
-                    &h.span,
-                    &runs,
-                    indent,
-                    align,
-                    true,
-                    outline,
-                );
-            }
-            Block::Paragraph(p) => self.paragraph(p),
-            Block::List(list) => {
-                for item in &list.items {
-                    let runs = self.runs(item, self.typo.body);
-                    self.body(&list.span, &runs);
-                }
-            }
-            Block::Table(t) => table::table(self, t),
-            Block::Chart(c) => chart::chart(self, c),
-            Block::Figure(f) => self.caption(&f.caption, &SourceSpan::default()),
-            Block::Glossary(entries) => {
-                for e in entries {
-                    self.numbered(e.number, &e.term, &e.definition, &e.span);
-                    if let Some(f) = &e.figure {
-                        self.caption(&f.caption, &e.span);
-                    }
-                }
-            }
-            Block::Cases(cases) => {
-                for c in cases {
-                    self.numbered(c.number, &c.title, &c.body, &c.span);
-                    if let Some(f) = &c.figure {
-                        self.caption(&f.caption, &c.span);
-                    }
-                }
-            }
-        }
-    }
-
-    fn paragraph(&mut self, p: &Paragraph) {
-        let mut all = Vec::new();
-        if let Some(lead) = &p.lead {
-            all.extend(self.runs(lead, self.typo.lead));
-            let gap = self.typo.after_lead();
-            let (before, after) = (plain_text(lead), plain_text(&p.content));
-            if !gap.is_empty()
-                && !before.ends_with(char::is_whitespace)
-                && !after.starts_with(char::is_whitespace)
-            {
-                all.push((gap.to_string(), self.typo.body));
-            }
-        }
-        all.extend(self.runs(&p.content, self.typo.body));
-        self.body(&p.span, &all);
-    }
-
-    fn body(&mut self, span: &SourceSpan, runs: &[(String, Style)]) {
-        self.lines(
-            Role::Body,
-            span,
-            runs,
-            self.typo.indent,
-            Align::Justify,
-            false,
-            None,
-        );
-    }
-
-    /// A glossary entry or a case: "N." then the term or title as a lead-in.
-    fn numbered(&mut self, number: u32, term: &str, body: &[Inline], span: &SourceSpan) {
-        let mut all = self.typo.numbered(number, term);
-        all.extend(self.runs(body, self.typo.body));
-        self.body(span, &all);
-    }
-
-    /// A figure whose picture is not printed: its caption stands alone, centred.
-    fn caption(&mut self, caption: &str, span: &SourceSpan) {
-        if caption.trim().is_empty() {
-            return;
-        }
-        let runs = vec![(caption.to_string(), self.typo.body)];
-        self.lines(Role::Caption, span, &runs, 0.0, Align::Center, false, None);
-    }
-
-    /// An annex opens a page: its label on line 1, its title on line 3.
-    fn annex(&mut self, annex: &Annex) {
-        let none = SourceSpan::default();
-        self.push(PieceKind::PageBreak, false);
-        let label = vec![(annex.label.clone(), self.typo.annex_label)];
-        let outline_title = format!("{} {}", annex.label, annex.title);
-        self.lines(
-            Role::AnnexLabel,
-            &none,
-            &label,
-            0.0,
-            Align::Left,
-            true,
-            None,
-        );
-        if let Some(Piece {
-            kind: PieceKind::Line(l),
-            ..
-        }) = self.pieces.last_mut()
-        {
-            l.outline = Some((1, outline_title));
-        }
-        self.blank(true);
-        let title = vec![(annex.title.clone(), self.typo.annex_title)];
-        self.lines(
-            Role::AnnexTitle,
-            &none,
-            &title,
-            0.0,
-            Align::Center,
-            true,
-            None,
-        );
-        self.blank(false);
-        for block in &annex.blocks {
-            self.block(block);
-        }
-    }
-}
-
-impl Builder<'_> {
-    /// Flattens inlines into styled runs. In Chinese, emphasis is set in 楷体 and
-    /// strong text in 黑体: official documents emphasise by face, never by fake
-    /// bold. In English, italic and bold.
-    fn runs(&self, inlines: &[Inline], style: Style) -> Vec<(String, Style)> {
-        let mut out = Vec::new();
-        collect_runs(inlines, style, self.typo, &mut out);
-        out
-    }
-}
-
-fn collect_runs(
-    inlines: &[Inline],
-    style: Style,
-    typo: &Typography,
-    out: &mut Vec<(String, Style)>,
-) {
-    for inline in inlines {
-        match inline {
-            Inline::Text(t) => out.push((soft_breaks(t), style)),
-            Inline::Emphasis(c) => collect_runs(
-                c,
-                Style {
-                    face: typo.emphasis,
-                    ..style
-                },
-                typo,
-                out,
-            ),
-            Inline::Strong(c) => collect_runs(
-                c,
-                Style {
-                    face: typo.strong,
-                    ..style
-                },
-                typo,
-                out,
-            ),
-            Inline::TermRef { content, .. } | Inline::Link { content, .. } => {
-                collect_runs(content, style, typo, out)
-            }
-            Inline::LineBreak => out.push(("\n".to_string(), style)),
-        }
-    }
-}
-
-/// A source newline inside Chinese text vanishes; between Latin words it is a space.
-fn soft_breaks(text: &str) -> String {
-    if !text.contains('\n') {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '\n' {
-            let before = i.checked_sub(1).map(|j| chars[j]);
-            let after = chars.get(i + 1);
-            if before.is_some_and(|c| c.is_ascii_alphanumeric())
-                && after.is_some_and(|c| c.is_ascii_alphanumeric())
-            {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Splits runs at forced line breaks (`\n` runs from `Inline::LineBreak`).
-fn split_forced_breaks(runs: &[(String, Style)]) -> Vec<Vec<(String, Style)>> {
-    let mut segments = vec![Vec::new()];
-    for (text, style) in runs {
-        for (i, part) in text.split('\n').enumerate() {
-            if i > 0 {
-                segments.push(Vec::new());
-            }
-            if !part.is_empty() {
-                segments
-                    .last_mut()
-                    .expect("never empty")
-                    .push((part.to_string(), *style));
-            }
-        }
-    }
-    segments
-}
-
-fn unique(chars: impl Iterator<Item = char>) -> String {
-    let mut seen = String::new();
-    for c in chars {
-        if !seen.contains(c) {
-            seen.push(c);
-        }
-    }
-    seen
-}
-
-fn describe(chars: &str) -> String {
-    let codes: Vec<String> = chars
-        .chars()
-        .map(|c| format!("U+{:04X}", c as u32))
-        .collect();
-    format!("“{chars}” ({})", codes.join(" "))
-}
-
-// ---------------------------------------------------------------------------
-// Pieces to pages
-
-struct Flow {
-    /// Grid rows per page and their pitch.
-    lines_per_page: usize,
-    pitch: f32,
-    em_descent: f32,
-    draws_spaces: bool,
-    pages: Vec<Page>,
-    /// Depth already used on the current page, from the top of the text block.
-    y: f32,
-    outline: Vec<OutlineEntry>,
-    /// Header row of the table being set, to repeat after a page break.
-    table_header: Option<table::RowBox>,
-}
-
-impl Flow {
-    fn new(typo: &Typography) -> Flow {
-        Flow {
-            lines_per_page: typo.lines_per_page,
-            pitch: typo.pitch(),
-            em_descent: typo.em_descent,
-            draws_spaces: typo.draws_spaces(),
-            pages: Vec::new(),
-            y: 0.0,
-            outline: Vec::new(),
-            table_header: None,
-        }
-    }
-
-    /// The first grid row at or below depth `y`.
-    fn grid_row(&self, y: f32) -> usize {
-        ((y - EPS) / self.pitch).ceil().max(0.0) as usize
-    }
-
-    /// Grid rows a line takes: one, unless its type is too large to set solid
-    /// on one pitch with some air (an English title on the 17 pt grid).
-    fn rows_for(&self, size: f32) -> usize {
-        ((size * 1.15 / self.pitch).ceil() as usize).max(1)
-    }
-
-    fn pour(&mut self, pieces: Vec<Piece>) {
-        self.new_page();
-        for i in 0..pieces.len() {
-            // The piece and everything it must keep with.
-            let end = (i..pieces.len())
-                .find(|&j| !pieces[j].keep_with_next)
-                .unwrap_or(pieces.len() - 1);
-            if !self.page_is_empty() && !self.fits(&pieces[i..=end]) {
-                self.break_page(&pieces[i]);
-            }
-            self.place(&pieces[i]);
-        }
-    }
-
-    fn page_is_empty(&self) -> bool {
-        self.y <= EPS
-    }
-
-    fn new_page(&mut self) {
-        self.pages.push(Page {
-            number: self.pages.len() + 1,
-            lines: Vec::new(),
-            rules: Vec::new(),
-            drawings: Vec::new(),
-        });
-        self.y = 0.0;
-    }
-
-    /// Starts a new page before `next`; a table row carries its table's header
-    /// row over with it.
-    fn break_page(&mut self, next: &Piece) {
-        self.new_page();
-        if let PieceKind::Row(row) = &next.kind
-            && !row.header
-            && let Some(header) = self.table_header.clone()
-        {
-            self.place_row(&header);
-        }
-    }
-
-    /// Whether `pieces` fit below the current depth on this page.
-    fn fits(&self, pieces: &[Piece]) -> bool {
-        let mut y = self.y;
-        for piece in pieces {
-            y = match &piece.kind {
-                PieceKind::Line(line) => {
-                    (self.grid_row(y) + self.rows_for(line.size)) as f32 * self.pitch
-                }
-                PieceKind::Blank => self.grid_row(y) as f32 * self.pitch + self.pitch,
-                PieceKind::Row(row) => y + row.height,
-                PieceKind::Chart(c) => self.grid_row(y) as f32 * self.pitch + c.height,
-                PieceKind::PageBreak => return true,
-            };
-            if y > BLOCK_HEIGHT + EPS {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn place(&mut self, piece: &Piece) {
-        match &piece.kind {
-            PieceKind::PageBreak => {
-                if !self.page_is_empty() {
-                    self.new_page();
-                }
-            }
-            PieceKind::Blank => {
-                if !self.page_is_empty() {
-                    self.y = (self.grid_row(self.y) + 1) as f32 * self.pitch;
-                }
-            }
-            PieceKind::Line(line) => {
-                self.table_header = None;
-                if self.grid_row(self.y) + self.rows_for(line.size) > self.lines_per_page {
-                    self.new_page();
-                }
-                self.place_line(line);
-            }
-            PieceKind::Row(row) => {
-                if self.y + row.height > BLOCK_HEIGHT + EPS && !self.page_is_empty() {
-                    self.break_page(piece);
-                }
-                if row.header {
-                    self.table_header = Some(row.clone());
-                }
-                self.place_row(row);
-            }
-            PieceKind::Chart(c) => {
-                self.table_header = None;
-                let top = self.grid_row(self.y) as f32 * self.pitch;
-                if top + c.height > BLOCK_HEIGHT + EPS && !self.page_is_empty() {
-                    self.new_page();
-                } else {
-                    self.y = top;
-                }
-                self.place_chart(c);
-            }
-        }
-    }
-
-    /// A chart takes whole grid lines from the current depth, which is on the grid.
-    fn place_chart(&mut self, c: &chart::ChartBox) {
-        let spaces = self.draws_spaces;
-        let page = self.pages.last_mut().expect("a page is open");
-        let (left, top) = (page.block_left(), TOP_MARGIN + self.y);
-        for text in &c.lines {
-            let line = to_line(
-                &text.line,
-                left + text.line.offset,
-                top + text.baseline,
-                spaces,
-            );
-            page.lines.push(line);
-        }
-        page.drawings.push(PlacedDrawing {
-            left,
-            top: top + c.top,
-            drawing: c.drawing.clone(),
-        });
-        self.y += c.height;
-    }
-
-    fn place_line(&mut self, line: &GridLine) {
-        let row = self.grid_row(self.y);
-        let rows = self.rows_for(line.size);
-        let top = TOP_MARGIN + row as f32 * self.pitch;
-        let page = self.pages.last_mut().expect("a page is open");
-        let left = page.block_left() + line.offset;
-        if let Some((level, title)) = &line.outline {
-            self.outline.push(OutlineEntry {
-                title: title.clone(),
-                level: *level,
-                page: page.number - 1,
-                top,
-            });
-        }
-        let height = rows as f32 * self.pitch;
-        let baseline = top + (height - line.size) / 2.0 + (1.0 - self.em_descent) * line.size;
-        page.lines
-            .push(to_line(line, left, baseline, self.draws_spaces));
-        self.y = (row + rows) as f32 * self.pitch;
-    }
-
-    fn place_row(&mut self, row: &table::RowBox) {
-        let page = self.pages.last_mut().expect("a page is open");
-        let (left, top) = (page.block_left(), TOP_MARGIN + self.y);
-        for cell in &row.lines {
-            let mut line = to_line(
-                &cell.line,
-                left + cell.line.offset,
-                top + cell.baseline,
-                self.draws_spaces,
-            );
-            line.role = Role::TableCell;
-            page.lines.push(line);
-        }
-        for r in &row.rules {
-            page.rules.push(Rule {
-                x1: left + r.x1,
-                y1: top + r.y1,
-                x2: left + r.x2,
-                y2: top + r.y2,
-                width: r.width,
-            });
-        }
-        self.y += row.height;
-    }
-}
-
-/// Positions a composed line; spaces become glyphs only if `spaces`.
-fn to_line(line: &GridLine, left: f32, baseline: f32, spaces: bool) -> Line {
-    Line {
-        role: line.role,
-        span: line.span.clone(),
-        baseline,
-        left,
-        measure: line.measure,
-        width: line.set.width,
-        justified: line.set.justified,
-        hanging: line.set.hanging,
-        first: line.first,
-        last: line.last,
-        glyphs: line
-            .set
-            .atoms
-            .iter()
-            .filter(|(a, _)| spaces || !a.ch.is_whitespace())
-            .map(|(a, x)| Glyph {
-                ch: a.ch,
-                face: a.face,
-                size: a.size,
-                gid: a.gid,
-                x: left + x + a.ink_dx,
-            })
-            .collect(),
-    }
-}
-
 /// "— N —" (14 pt 宋体 in Chinese), 7 mm below the text block; on the outer side
 /// of the page, one character (one em) in from the edge of the text block.
 fn page_number(page: &mut Page, metrics: &dyn Metrics, typo: &Typography) {
@@ -936,7 +147,7 @@ fn page_number(page: &mut Page, metrics: &dyn Metrics, typo: &Typography) {
         TOP_MARGIN + BLOCK_HEIGHT + PAGE_NUMBER_GAP + (1.0 - typo.em_descent) * style.size;
     let grid = GridLine {
         role: Role::PageNumber,
-        span: SourceSpan::default(),
+        span: None,
         set,
         offset: 0.0,
         measure: BLOCK_WIDTH,
@@ -946,15 +157,14 @@ fn page_number(page: &mut Page, metrics: &dyn Metrics, typo: &Typography) {
         outline: None,
     };
     page.lines
-        .push(to_line(&grid, left, baseline, typo.draws_spaces()));
+        .push(grid.place(left, baseline, typo.draws_spaces()));
 }
 
 #[cfg(test)]
 mod tests {
-    use super::text::tests::GridFont;
-    use super::text::{NO_END, NO_START};
+    use super::cjk::tests::GridFont;
     use super::*;
-    use crate::model::{Heading, Lang};
+    use crate::model::{Block, Heading, Inline, Lang, Meta, Paragraph, SourceSpan};
 
     fn meta() -> Meta {
         Meta {
@@ -980,7 +190,7 @@ mod tests {
             level,
             id: s.into(),
             content: text(s),
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         })
     }
 
@@ -990,7 +200,7 @@ mod tests {
         Block::Paragraph(Paragraph {
             lead: Some(text("坚决维护辖区安全稳定。")),
             content: text(&content),
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         })
     }
 
@@ -1140,7 +350,7 @@ mod tests {
                     ]
                 })
                 .collect(),
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         };
         let mut report = report();
         report.body.truncate(3);

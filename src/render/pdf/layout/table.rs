@@ -4,8 +4,12 @@
 
 use crate::model::{self, Table};
 
-use super::text::{self, Align, Coverage, Style};
-use super::{BLOCK_WIDTH, Builder, GridLine, PieceKind, Role, Rule};
+use super::BLOCK_WIDTH;
+use super::atom::{Align, Atom, Coverage, Style};
+use super::build::{Builder, Lines};
+use super::document::{Role, Rule};
+use super::piece::{BoxLine, GridLine, PieceKind, RowBox};
+
 /// Space between a cell's rules and its text.
 const PAD_X: f32 = 4.0;
 /// Line pitch inside a cell, per pt of type size.
@@ -13,20 +17,19 @@ const CELL_LEADING: f32 = 1.4;
 const INNER_RULE: f32 = 0.5;
 const FRAME_RULE: f32 = 1.0;
 
-/// One row, positioned relative to the left of the text block and the row's top.
-#[derive(Debug, Clone)]
-pub(super) struct RowBox {
-    pub header: bool,
-    pub height: f32,
-    pub lines: Vec<CellLine>,
-    pub rules: Vec<Rule>,
+/// One row of the table, as `row_box` sets it.
+struct Row<'t> {
+    cells: &'t [model::Cell],
+    header: bool,
+    /// The table's first and last rows, which get the frame's heavier rule.
+    first: bool,
+    last: bool,
 }
 
-#[derive(Debug, Clone)]
-pub(super) struct CellLine {
-    pub line: GridLine,
-    /// From the top of the row.
-    pub baseline: f32,
+/// The type size and the column widths every row of a table shares.
+struct Columns {
+    size: f32,
+    widths: Vec<f32>,
 }
 
 pub(super) fn table(b: &mut Builder, t: &Table) {
@@ -38,25 +41,13 @@ pub(super) fn table(b: &mut Builder, t: &Table) {
     if let Some(title) = &t.title {
         let runs = [(title.clone(), title_style)];
         b.lines(
-            Role::TableTitle,
-            &t.span,
-            &runs,
-            0.0,
-            Align::Center,
-            true,
-            None,
+            Lines::new(Role::TableTitle, Some(&t.span), &runs, Align::Center).keeping_with_next(),
         );
     }
     if let Some(unit) = &t.unit {
         let runs = [(unit.clone(), unit_style)];
         b.lines(
-            Role::TableUnit,
-            &t.span,
-            &runs,
-            0.0,
-            Align::Right,
-            true,
-            None,
+            Lines::new(Role::TableUnit, Some(&t.span), &runs, Align::Right).keeping_with_next(),
         );
     }
 
@@ -66,27 +57,30 @@ pub(super) fn table(b: &mut Builder, t: &Table) {
         .collect();
     let columns = rows.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
     if columns > 0 {
-        let (size, widths) = column_widths(b, &rows, columns);
+        let columns = column_widths(b, &rows, columns);
         let count = rows.len();
-        for (i, (cells, header)) in rows.iter().enumerate() {
-            let row = row_box(b, t, cells, *header, size, &widths, i == 0, i + 1 == count);
+        for (i, &(cells, header)) in rows.iter().enumerate() {
+            let row = Row {
+                cells,
+                header,
+                first: i == 0,
+                last: i + 1 == count,
+            };
+            let row = row_box(b, t, row, &columns);
             // The header stays with the first body row; the last row with the caption.
-            let keep = *header || (i + 1 == count && t.caption.is_some());
+            let keep = header || (i + 1 == count && t.caption.is_some());
             b.push(PieceKind::Row(row), keep);
         }
     }
 
     if let Some(caption) = &t.caption {
         let runs = [(caption.clone(), unit_style)];
-        b.lines(
+        b.lines(Lines::new(
             Role::Caption,
-            &t.span,
+            Some(&t.span),
             &runs,
-            0.0,
             Align::Center,
-            false,
-            None,
-        );
+        ));
     }
     // Air between a caption and whatever follows (often the next table's unit).
     b.blank(false);
@@ -113,7 +107,7 @@ fn cell_segments(cell: &model::Cell) -> impl Iterator<Item = &str> {
 /// even the smallest size is too wide, cells wrap: every column keeps at least
 /// its widest unbreakable piece ("105890" never splits), and the rest of the
 /// measure goes to the columns in proportion to how much more they would need.
-fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -> (f32, Vec<f32>) {
+fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -> Columns {
     let sizes = b.typo.table.sizes;
     for &size in &sizes {
         let mut natural = vec![0.0f32; columns];
@@ -133,7 +127,10 @@ fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -
         let total: f32 = natural.iter().sum();
         if total <= BLOCK_WIDTH {
             let extra = (BLOCK_WIDTH - total) / columns as f32;
-            return (size, natural.iter().map(|w| w + extra).collect());
+            return Columns {
+                size,
+                widths: natural.iter().map(|w| w + extra).collect(),
+            };
         }
         if size == sizes[sizes.len() - 1] {
             let least: f32 = minimum.iter().sum();
@@ -146,20 +143,20 @@ fn column_widths(b: &Builder, rows: &[(&[model::Cell], bool)], columns: usize) -
                 .collect::<Vec<f32>>();
             // Below the minimum even at the smallest size: shrink everything alike.
             let sum: f32 = widths.iter().sum();
-            return (
+            return Columns {
                 size,
-                widths
+                widths: widths
                     .iter()
                     .map(|w| w * BLOCK_WIDTH / sum.max(BLOCK_WIDTH))
                     .collect(),
-            );
+            };
         }
     }
     unreachable!("the last size always returns")
 }
 
 /// The width of `atoms` set on one line, and of their widest unbreakable piece.
-fn widths_of(b: &Builder, atoms: &[text::Atom]) -> (f32, f32) {
+fn widths_of(b: &Builder, atoms: &[Atom]) -> (f32, f32) {
     let breaks = b.typo.break_opportunities(atoms);
     let (mut piece, mut widest) = (0.0f32, 0.0f32);
     for (i, atom) in atoms.iter().enumerate() {
@@ -172,21 +169,18 @@ fn widths_of(b: &Builder, atoms: &[text::Atom]) -> (f32, f32) {
     (atoms.iter().map(|a| a.width).sum(), widest)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn row_box(
-    b: &mut Builder,
-    t: &Table,
-    cells: &[model::Cell],
-    header: bool,
-    size: f32,
-    widths: &[f32],
-    first: bool,
-    last: bool,
-) -> RowBox {
+fn row_box(b: &mut Builder, t: &Table, row: Row, columns: &Columns) -> RowBox {
+    let Row {
+        cells,
+        header,
+        first,
+        last,
+    } = row;
+    let Columns { size, ref widths } = *columns;
     let leading = size * CELL_LEADING;
     let style = cell_style(b, header, size);
     let (pitch, em_descent) = (b.typo.pitch(), b.typo.em_descent);
-    let mut columns = Vec::new();
+    let mut set_columns = Vec::new();
     let mut x = 0.0;
     for (c, width) in widths.iter().enumerate() {
         let inner = width - 2.0 * PAD_X;
@@ -198,18 +192,22 @@ fn row_box(
                 (_, model::Align::Right) => Align::Right,
             };
             for segment in cell_segments(cell) {
-                let atoms = b.shape(&[(segment.to_string(), style)], &t.span);
+                let atoms = b.shape(&[(segment.to_string(), style)], Some(&t.span));
                 set_lines.extend(b.typo.compose(&atoms, 0.0, inner, align));
             }
         }
-        columns.push((x + PAD_X, inner, set_lines));
+        set_columns.push((x + PAD_X, inner, set_lines));
         x += width;
     }
-    let most = columns.iter().map(|(_, _, l)| l.len()).max().unwrap_or(0);
+    let most = set_columns
+        .iter()
+        .map(|(_, _, l)| l.len())
+        .max()
+        .unwrap_or(0);
     let height = (most as f32 * leading + (pitch - leading)).max(pitch);
 
     let mut lines = Vec::new();
-    for (offset, inner, set_lines) in columns {
+    for (offset, inner, set_lines) in set_columns {
         // Centre the cell's lines vertically in the row.
         let top = (height - set_lines.len() as f32 * leading) / 2.0;
         let count = set_lines.len();
@@ -218,7 +216,7 @@ fn row_box(
                 top + i as f32 * leading + (leading - size) / 2.0 + (1.0 - em_descent) * size;
             let line = GridLine {
                 role: Role::TableCell,
-                span: t.span.clone(),
+                span: Some(t.span.clone()),
                 set,
                 offset,
                 measure: inner,
@@ -227,7 +225,7 @@ fn row_box(
                 last: i + 1 == count,
                 outline: None,
             };
-            lines.push(CellLine { line, baseline });
+            lines.push(BoxLine { line, baseline });
         }
     }
 

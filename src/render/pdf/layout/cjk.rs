@@ -5,53 +5,13 @@
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 use super::CELL_RATIO;
+use super::atom::{Align, Atom, Coverage, SetLine, Style};
 use crate::render::pdf::fonts::{Face, GlyphMetrics, Metrics};
+use crate::script;
 
-/// Marks that may not start a line (clreq 行首禁则).
-pub const NO_START: &str = "，。、；：？！）》」』〕】〉］｝”’%‰℃·,.;:?!)]}";
-/// Marks that may not end a line (clreq 行尾禁则).
-pub const NO_END: &str = "（《「『〔【〈［｛“‘([{";
+pub use crate::script::{NO_END, NO_START};
 /// Marks allowed to hang past the measure rather than force a push-out.
 const HANGING: &str = "，。、；：？！";
-
-/// Type face and size of a run of text.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Style {
-    pub face: Face,
-    pub size: f32,
-}
-
-/// One character, resolved to a glyph and a cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Atom {
-    pub ch: char,
-    /// The face that actually draws it (may be the fallback).
-    pub face: Face,
-    pub size: f32,
-    pub gid: u16,
-    /// Width of the character's cell in pt: one grid cell for full-width
-    /// characters, the glyph's own advance for Latin letters and digits.
-    pub width: f32,
-    /// Where the glyph's origin sits inside its cell; non-zero when a font draws
-    /// a Chinese mark (“ ” —) narrower than the cell it must fill.
-    pub ink_dx: f32,
-    pub full_width: bool,
-}
-
-impl Atom {
-    fn is_space(&self) -> bool {
-        self.ch.is_whitespace()
-    }
-}
-
-/// Characters a face lacks, found while shaping; the caller attaches a source span.
-#[derive(Debug, Default)]
-pub struct Coverage {
-    /// Set in the fallback face instead.
-    pub fell_back: Vec<(Face, char)>,
-    /// Covered by no bundled face.
-    pub uncovered: Vec<char>,
-}
 
 /// Resolves every character of `runs` to a glyph, falling back per character to
 /// 宋体 when the run's face lacks it. Newlines are dropped: forced breaks have
@@ -107,25 +67,11 @@ pub fn shape(
     atoms
 }
 
-/// Whether `ch` takes a full grid cell. East Asian wide characters do; so do the
-/// quotes, dashes and ellipsis, which Unicode calls ambiguous but Chinese text
-/// always sets full-width.
+/// Whether `ch` takes a full grid cell: a wide character (`script::is_wide`), or a
+/// quote, dash or ellipsis, which Unicode calls ambiguous but Chinese text always sets
+/// full-width.
 pub fn is_full_width(ch: char) -> bool {
-    matches!(ch as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE10..=0xFE19
-        | 0xFE30..=0xFE6F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-        || "“”‘’—…·―".contains(ch)
+    script::is_wide(ch) || script::is_ambiguous(ch)
 }
 
 /// Places a glyph narrower (or wider) than its cell: opening quotes hug the text
@@ -197,30 +143,7 @@ fn is_alnum_part(ch: char) -> bool {
 }
 
 fn is_ideograph(ch: char) -> bool {
-    matches!(ch as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
-}
-
-/// How a composed line is aligned within its measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    /// Body text: every line but the last justified to the measure.
-    Justify,
-    Left,
-    Center,
-    Right,
-}
-
-/// A line of atoms with their x positions, relative to the start of the measure.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SetLine {
-    pub atoms: Vec<(Atom, f32)>,
-    /// Stretched to exactly fill the measure.
-    pub justified: bool,
-    /// Its last mark stands past the measure.
-    pub hanging: bool,
-    /// From the start of the measure to the end of the last atom that does
-    /// not hang: the measure itself for a justified line.
-    pub width: f32,
+    script::is_ideograph(ch)
 }
 
 /// Breaks `atoms` into lines of `measure` pt, the first indented by `indent`.

@@ -2,9 +2,10 @@
 //! each element, the leading, and how characters become lines. Page geometry,
 //! pagination, tables and the outline are shared and know nothing of either.
 
-use super::text::{self, Align, Atom, Coverage, SetLine, Style};
+use super::atom::{Align, Atom, Coverage, SetLine, Style};
 use super::{
-    BLOCK_HEIGHT, BODY_SIZE, CELL, EM_DESCENT, LINES_PER_PAGE, PAGE_NUMBER_SIZE, TITLE_SIZE, latin,
+    BLOCK_HEIGHT, BODY_SIZE, CELL, EM_DESCENT, LINES_PER_PAGE, PAGE_NUMBER_SIZE, TITLE_SIZE, cjk,
+    latin,
 };
 use crate::model::Lang;
 use crate::render::pdf::fonts::{Face, Metrics};
@@ -242,7 +243,7 @@ impl Typography {
         coverage: &mut Coverage,
     ) -> Vec<Atom> {
         match self.script {
-            Script::Zh => text::shape(runs, metrics, coverage),
+            Script::Zh => cjk::shape(runs, metrics, coverage),
             Script::En => latin::shape(runs, metrics, coverage),
         }
     }
@@ -250,7 +251,7 @@ impl Typography {
     /// Breaks shaped text into lines of `measure` pt.
     pub fn compose(&self, atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<SetLine> {
         match self.script {
-            Script::Zh => text::compose(atoms, indent, measure, align),
+            Script::Zh => cjk::compose(atoms, indent, measure, align),
             Script::En => latin::compose(atoms, indent, measure, align),
         }
     }
@@ -258,7 +259,7 @@ impl Typography {
     /// Where a line may break: `result[i]` for a break before atom `i`.
     pub fn break_opportunities(&self, atoms: &[Atom]) -> Vec<bool> {
         match self.script {
-            Script::Zh => text::break_opportunities(atoms),
+            Script::Zh => cjk::break_opportunities(atoms),
             Script::En => latin::break_opportunities(atoms),
         }
     }

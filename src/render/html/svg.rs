@@ -1,17 +1,16 @@
-//! A [`Drawing`] as inline SVG: an accessible image (`role="img"`, `<title>`,
+//! The SVG backend of `crate::chart`: a [`Drawing`] as inline SVG, an accessible image (`role="img"`, `<title>`,
 //! `<desc>`), scaled by the page to its column. Inline SVG in HTML needs no `xmlns`
 //! (and the page names no other host). Texts name no font: the page's
 //! stylesheet sets them in its own font stack (`svg.chart text`).
 
 use std::fmt::Write as _;
 
-use super::{Anchor, Drawing, Item, Mark, Stroke, TextRole};
-use crate::render::html::escape;
+use super::escape::escape;
+use crate::chart::{Anchor, Drawing, Item, Mark, Stroke, TextRole};
 
-/// The drawing as an `<svg>` element whose ids start with `id`.
-pub fn render(drawing: &Drawing, id: &str) -> String {
+/// Writes the drawing as an `<svg>` element whose ids start with `id`.
+pub(super) fn write(drawing: &Drawing, id: &str, out: &mut String) {
     let id = escape(id);
-    let mut out = String::new();
     let _ = writeln!(
         out,
         "<svg class=\"chart\" id=\"{id}\" role=\"img\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\">",
@@ -27,10 +26,9 @@ pub fn render(drawing: &Drawing, id: &str) -> String {
         escape(&drawing.desc)
     );
     for item in &drawing.items {
-        item_svg(item, &mut out);
+        item_svg(item, out);
     }
     out.push_str("</svg>\n");
-    out
 }
 
 /// The class and `data-` attributes that let tests and scripts find a shape's
@@ -178,7 +176,7 @@ mod tests {
                     height: 5.0,
                     fill: Colour(0, 0, 0),
                     stroke: None,
-                    mark: Some(crate::chart::Mark {
+                    mark: Some(Mark {
                         category: "civil".into(),
                         series: 1,
                     }),
@@ -193,7 +191,8 @@ mod tests {
                 }),
             ],
         };
-        let svg = render(&drawing, "chart-x");
+        let mut svg = String::new();
+        write(&drawing, "chart-x", &mut svg);
         assert!(svg.starts_with("<svg class=\"chart\""));
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=\"chart-x-title\">A &amp; B</title>"));
