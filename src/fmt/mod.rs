@@ -186,7 +186,7 @@ fn split_sentences(line: &str) -> Vec<String> {
                 // The renderer sees the last character inside the `**…**`.
                 let stop = text.trim_end_matches(|c| script::TRAILING.contains(c));
                 let stop = stop.chars().last().unwrap_or('*');
-                let before = script::last_decisive(text).filter(|&c| is_plain(c));
+                let before = script::last_decisive(text).filter(|&c| is_plain(c) || is_stop(c));
                 if let Some((cut, next)) = split_point(line, i, stop, before) {
                     sentences.push(line[start..cut].to_string());
                     start = next;
@@ -206,7 +206,9 @@ fn split_sentences(line: &str) -> Vec<String> {
                 continue;
             }
             i = absorb_closers(line, i);
-            let before = script::last_decisive(&line[start..i]).filter(|&c| is_plain(c));
+            // The stop itself is text, `!` included.
+            let before =
+                script::last_decisive(&line[start..i]).filter(|&c| is_plain(c) || is_stop(c));
             if let Some((cut, next)) = split_point(line, i, c, before) {
                 sentences.push(line[start..cut].to_string());
                 start = next;
