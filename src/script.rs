@@ -62,6 +62,10 @@ pub fn is_ideograph(c: char) -> bool {
 /// Typographic quotes, dashes and `%` are shared with English and do not count.
 pub fn has_chinese(text: &str) -> bool {
     text.chars().any(|c| {
+        // Most of a translation is ASCII, which is never Chinese: no table to search.
+        if c.is_ascii() {
+            return false;
+        }
         let scripts = c.script_extension();
         // Common and Inherited stand for every script: they are not Chinese.
         !scripts.is_common() && !scripts.is_inherited() && scripts.contains_script(Script::Han)

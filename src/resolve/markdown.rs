@@ -74,6 +74,24 @@ pub fn inline(text: &str) -> Vec<Inline> {
     }
 }
 
+/// Bytes at the start of `a` and `b` that are the same, up to a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Bytes at the end of `a` and `b` that are the same, up to a character boundary.
+fn common_prefix_rev(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
 /// Offsets of a rendered section → offsets of its source. Tera keeps the lines of a
 /// section (its expressions never span lines), so line N of the one is line N of the
 /// other; within a line that held an expression, the literal text around it is the
@@ -119,8 +137,18 @@ impl<'a> SourceMap<'a> {
         let (r_start, r_line) = Self::line(self.rendered, &self.rendered_lines, line);
         let (s_start, s_line) = Self::line(self.source, &self.source_lines, line);
         let column = offset.saturating_sub(r_start).min(r_line.len());
-        if r_line == s_line {
+        // The common cases, without a diff: an unchanged line, the start of a line, the
+        // end of one, and text before the first or after the last expression.
+        if r_line == s_line || column == 0 {
             return s_start + column;
+        }
+        let prefix = common_prefix(r_line, s_line);
+        if column <= prefix {
+            return s_start + column;
+        }
+        let suffix = common_prefix_rev(r_line, s_line);
+        if r_line.len() - column <= suffix {
+            return s_start + s_line.len() - (r_line.len() - column);
         }
         // Characters of the rendered line before `column`, aligned with the source's.
         let target = r_line[..column].chars().count();
@@ -151,6 +179,9 @@ impl<'a> SourceMap<'a> {
     }
 
     fn range(&self, range: &Range<usize>) -> Range<usize> {
+        if self.source.len() == self.rendered.len() && self.source == self.rendered {
+            return range.clone();
+        }
         let start = self.to_source(range.start);
         start..self.to_source(range.end).max(start)
     }
@@ -251,7 +282,13 @@ impl Builder<'_> {
     }
 
     fn start(&mut self, tag: Tag, range: Range<usize>) {
-        let span = self.span(&range);
+        // Only blocks keep a span; finding one may need a diff of a line.
+        let is_block = matches!(tag, Tag::Paragraph | Tag::Heading { .. } | Tag::List(_));
+        let span = if is_block {
+            self.span(&range)
+        } else {
+            SourceSpan::new(self.file, 0..0)
+        };
         if self.stack.is_empty() {
             self.html_reported = false;
         }
