@@ -18,6 +18,7 @@
 pub mod atomic;
 pub mod chart;
 pub mod check;
+pub mod diag;
 pub mod diff;
 pub mod figures;
 pub mod fmt;
@@ -25,6 +26,7 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod rollover;
+pub mod script;
 pub mod serve;
 pub mod site;
 pub mod source;
@@ -32,7 +34,7 @@ pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 
-use check::Diagnostic;
+use diag::{Diagnostic, Location, Severity};
 use model::Report;
 pub use render::html::SiteOptions;
 use site::OutputFile;
@@ -84,17 +86,33 @@ pub struct Checked {
 
 impl Checked {
     pub fn has_errors(&self) -> bool {
-        check::has_errors(&self.problems)
+        diag::has_errors(&self.problems)
     }
 
     /// The problems as a person reads them, with file, line, column and source line.
     pub fn render_problems(&self, report_dir: &Path) -> String {
-        check::render(&self.problems, report_dir, &self.problem_files(report_dir))
+        diag::render(
+            &self.problems,
+            report_dir,
+            &self.problem_files(report_dir),
+            false,
+        )
+    }
+
+    /// [`Checked::render_problems`] for standard error: coloured on a terminal unless
+    /// `NO_COLOR` is set.
+    pub fn render_problems_for_stderr(&self, report_dir: &Path) -> String {
+        diag::render(
+            &self.problems,
+            report_dir,
+            &self.problem_files(report_dir),
+            diag::stderr_wants_color(),
+        )
     }
 
     /// The problems as JSON, for editors and other tools.
     pub fn problems_json(&self, report_dir: &Path) -> String {
-        check::to_json(&self.problems, report_dir, &self.problem_files(report_dir))
+        diag::to_json(&self.problems, report_dir, &self.problem_files(report_dir))
     }
 
     fn problem_files(&self, report_dir: &Path) -> std::collections::BTreeMap<PathBuf, String> {
@@ -115,10 +133,10 @@ fn read_all_texts(
         .filter_map(|p| {
             let path = report_dir.join(&p.location.file);
             let bytes = source::read_regular_file(&path, source::MAX_FILE_BYTES).ok()?;
-            Some((
-                p.location.file.clone(),
-                String::from_utf8_lossy(&bytes).into_owned(),
-            ))
+            let text = String::from_utf8_lossy(&bytes);
+            // As the loader reads it: without a byte-order mark.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+            Some((p.location.file.clone(), text))
         })
         .collect()
 }
@@ -135,12 +153,12 @@ pub fn check(project: &Project) -> Checked {
     check_with(project, CheckOptions::default())
 }
 
-/// [`check`] with options.
+/// [`check()`] with options.
 pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
     let sources = match source::load(&project.report_dir) {
         Ok(sources) => sources,
         Err(mut problems) => {
-            check::sort(&mut problems);
+            diag::sort(&mut problems);
             return Checked {
                 sources: None,
                 reports: Vec::new(),
@@ -149,12 +167,12 @@ pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
         }
     };
     let source_problems = check::sources(&sources);
-    let caseload_text = sources.text(Path::new(source::CASELOAD));
-    let figures = match figures::compute(&sources.caseload, sources.manifest.year, caseload_text) {
+    let caseload_spans = sources.yaml(Path::new(source::CASELOAD));
+    let figures = match figures::compute(&sources.caseload, sources.manifest.year, caseload_spans) {
         Ok(figures) => figures,
         Err(mut problems) => {
             problems.extend(source_problems);
-            check::sort(&mut problems);
+            diag::sort(&mut problems);
             return Checked {
                 sources: Some(sources),
                 reports: Vec::new(),
@@ -170,8 +188,8 @@ pub fn check_with(project: &Project, options: CheckOptions) -> Checked {
         problems.extend(found);
     }
     problems.extend(source_problems);
-    problems.extend(check::check(&sources, &figures, &reports, options.strict));
-    check::sort(&mut problems);
+    problems.extend(check::check(&sources, options.strict));
+    diag::sort(&mut problems);
     Checked {
         sources: Some(sources),
         reports,
@@ -187,6 +205,24 @@ pub enum BuildError {
     /// Templates, fonts or the output folder: not the report's fault.
     Environment(String),
 }
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Report(checked) => {
+                let errors = checked
+                    .problems
+                    .iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .count();
+                write!(f, "the report has {errors} error(s)")
+            }
+            BuildError::Environment(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 /// Build the report into `out_dir`: check, render every output, then swap `out_dir` in
 /// whole. On any error the previous `out_dir` is left untouched; a folder that holds
@@ -230,7 +266,7 @@ pub fn build_files(
         checked
             .problems
             .extend(rendered.problems.iter().map(|p| p.to_diagnostic(sources)));
-        check::sort(&mut checked.problems);
+        diag::sort(&mut checked.problems);
     }
     if checked.has_errors() {
         return Err(BuildError::Report(Box::new(checked)));
@@ -248,33 +284,86 @@ pub struct Rendered {
 /// bundled font covers (an error).
 pub struct RenderProblem {
     pub glyphs: render::pdf::GlyphProblem,
-    pub severity: check::Severity,
+    pub severity: Severity,
+    /// The language of the PDF.
+    pub lang: model::Lang,
 }
 
 impl RenderProblem {
     fn to_diagnostic(&self, sources: &Sources) -> Diagnostic {
-        let span = &self.glyphs.span;
-        let (file, offset) = if span.file.as_os_str().is_empty() {
-            // The title block comes from report.yaml.
-            (PathBuf::from(source::MANIFEST), 0)
-        } else {
-            let text = sources.text(&span.file);
-            let offset = text
-                .split_inclusive('\n')
-                .take(span.line.saturating_sub(1))
-                .map(str::len)
-                .sum();
-            (span.file.clone(), offset)
+        let location = match &self.glyphs.span {
+            Some(span) => narrowed(sources, &span.file, span.range.clone(), &self.glyphs.chars),
+            None => title_block_location(sources, self.lang, &self.glyphs.chars),
         };
-        let location = check::Location::new(&file, offset);
         let message = format!("PDF: {}", self.glyphs.message);
         match self.severity {
-            check::Severity::Error => Diagnostic::error(location, message)
+            Severity::Error => Diagnostic::error("uncovered-glyphs", location, message)
                 .with_hint("replace the characters, or add a font that covers them to fonts/"),
-            check::Severity::Warning => Diagnostic::warning(location, message)
+            Severity::Warning => Diagnostic::warning("fallback-glyphs", location, message)
                 .with_hint("the fallback face prints them; check that they read well"),
         }
     }
+}
+
+/// Within the block at `range`, the first of the characters a face lacks (the PDF knows
+/// only the block).
+fn narrowed(
+    sources: &Sources,
+    file: &Path,
+    range: std::ops::Range<usize>,
+    chars: &str,
+) -> Location {
+    let text = sources.text(file);
+    let block = text.get(range.clone()).unwrap_or("");
+    match block.char_indices().find(|&(_, c)| chars.contains(c)) {
+        Some((i, c)) => Location::new(file, range.start + i..range.start + i + c.len_utf8()),
+        None => Location::new(file, range),
+    }
+}
+
+/// The title block has no source of its own: its texts are values of `report.yaml` for
+/// the source language and of the translation's `labels.yaml` for the others. The first
+/// of those values holding one of `chars`.
+fn title_block_location(sources: &Sources, lang: model::Lang, chars: &str) -> Location {
+    let is_source = sources.editions.first().is_none_or(|e| e.lang == lang);
+    let file = if is_source {
+        PathBuf::from(source::MANIFEST)
+    } else {
+        Path::new(lang.code()).join(source::LABELS)
+    };
+    let occasion = if is_source {
+        vec!["occasion", "lines"]
+    } else {
+        vec!["occasion"]
+    };
+    let lines = sources
+        .editions
+        .iter()
+        .find(|e| e.lang == lang)
+        .map_or(0, |e| e.labels.occasion.len());
+    let mut paths: Vec<Vec<String>> = vec![vec!["title".into()], vec!["court".into()]];
+    for i in 0..lines {
+        let mut path: Vec<String> = occasion.iter().map(|s| s.to_string()).collect();
+        path.push(i.to_string());
+        paths.push(path);
+    }
+    for key in [["speaker", "position"], ["speaker", "name"]] {
+        paths.push(key.iter().map(|s| s.to_string()).collect());
+    }
+    paths.push(vec!["salutation".into()]);
+    let spans = sources.yaml(&file);
+    let text = sources.text(&file);
+    for path in &paths {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        if let Some(range) = spans.value(&path)
+            && text
+                .get(range.clone())
+                .is_some_and(|v| v.contains(|c| chars.contains(c)))
+        {
+            return narrowed(sources, &file, range, chars);
+        }
+    }
+    Location::at(&file, 0)
 }
 
 /// Every output file of the resolved reports (one per language, source first).
@@ -327,13 +416,15 @@ fn collect_pdf(
             files.push(OutputFile::new(path, pdf.bytes));
             problems.extend(pdf.warnings.into_iter().map(|glyphs| RenderProblem {
                 glyphs,
-                severity: check::Severity::Warning,
+                severity: Severity::Warning,
+                lang: report.lang,
             }));
         }
         Err(render::pdf::PdfError::UncoveredGlyphs(uncovered)) => {
             problems.extend(uncovered.into_iter().map(|glyphs| RenderProblem {
                 glyphs,
-                severity: check::Severity::Error,
+                severity: Severity::Error,
+                lang: report.lang,
             }));
         }
         Err(e) => return Err(BuildError::Environment(format!("PDF: {e}"))),

@@ -78,7 +78,9 @@ enum Command {
     /// Compare two versions: each a report folder or a git revision (HEAD~1, a tag, a branch).
     /// Exit status as diff(1): 0 no changes, 1 changes, 2 trouble.
     Diff {
+        /// The old version: a report folder, or a git revision of the repository holding `--report`.
         old: String,
+        /// The new version, in the same forms.
         new: String,
         /// Also write a self-contained HTML redline here.
         #[arg(short, long)]
@@ -90,6 +92,7 @@ enum Command {
     /// Roll the report over to YEAR: this year's figures become the comparison year,
     /// YEAR's are left empty, and every section is marked as a draft.
     New {
+        /// The year the new report covers: the year after the current one.
         year: i32,
         /// The report folder to roll over, in place unless --to is given.
         #[arg(default_value = "report")]
@@ -129,13 +132,21 @@ enum Format {
 
 fn show_problems(checked: &nianbao::Checked, report_dir: &Path, format: Format) {
     match format {
-        Format::Human => eprint!("{}", checked.render_problems(report_dir)),
+        Format::Human => eprint!("{}", checked.render_problems_for_stderr(report_dir)),
         Format::Json => println!("{}", checked.problems_json(report_dir)),
     }
 }
 
 const EXIT_PROBLEMS: u8 = 1;
 const EXIT_ENVIRONMENT: u8 = 2;
+
+/// Every command that reads a report folder refuses a missing or wrong one alike.
+fn report_folder(dir: &Path) -> Result<(), ExitCode> {
+    nianbao::source::files::report_dir(dir).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_ENVIRONMENT)
+    })
+}
 
 fn main() -> ExitCode {
     // With a handler for SIGXFSZ, a write past a file-size limit (`ulimit -f`) fails
@@ -149,6 +160,19 @@ fn main() -> ExitCode {
             eprintln!("error: cannot handle Ctrl-C: {e}");
             return ExitCode::from(EXIT_ENVIRONMENT);
         }
+    }
+    let folder = match &command {
+        Command::Build { report_dir, .. }
+        | Command::Serve { report_dir, .. }
+        | Command::Check { report_dir, .. }
+        | Command::New { report_dir, .. }
+        | Command::Fmt { report_dir, .. } => Some(report_dir.as_path()),
+        Command::Diff { .. } | Command::GitDiff { .. } => None,
+    };
+    if let Some(dir) = folder
+        && let Err(code) = report_folder(dir)
+    {
+        return code;
     }
     match command {
         Command::Build {
@@ -171,8 +195,8 @@ fn main() -> ExitCode {
                     eprintln!("nothing written: {} is unchanged", out.display());
                     ExitCode::from(EXIT_PROBLEMS)
                 }
-                Err(BuildError::Environment(message)) => {
-                    eprintln!("error: {message}");
+                Err(e @ BuildError::Environment(_)) => {
+                    eprintln!("error: {e}");
                     eprintln!("nothing written: {} is unchanged", out.display());
                     ExitCode::from(EXIT_ENVIRONMENT)
                 }
@@ -203,10 +227,6 @@ fn main() -> ExitCode {
             strict,
             format,
         } => {
-            if !report_dir.is_dir() {
-                eprintln!("error: {} is not a folder", report_dir.display());
-                return ExitCode::from(EXIT_ENVIRONMENT);
-            }
             let checked = nianbao::check_with(&Project::at(&report_dir), CheckOptions { strict });
             show_problems(&checked, &report_dir, format);
             if checked.has_errors() {
@@ -235,10 +255,6 @@ fn remove_unfinished_on_signals() -> std::io::Result<()> {
 }
 
 fn serve(report_dir: &std::path::Path, out_dir: PathBuf, host: IpAddr, port: u16) -> ExitCode {
-    if !report_dir.is_dir() {
-        eprintln!("error: {} is not a folder", report_dir.display());
-        return ExitCode::from(EXIT_ENVIRONMENT);
-    }
     // Ctrl-C and SIGTERM only raise a flag: a build in progress finishes, so out/ is
     // never half-written.
     let stop = Arc::new(AtomicBool::new(false));

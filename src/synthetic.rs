@@ -12,7 +12,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::check::translation::segments;
-use crate::rollover::copy_dir;
+use crate::source::files::copy_dir;
 
 /// The sample's source language and its translation.
 const SOURCE: &str = "zh";

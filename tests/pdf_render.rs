@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use common::*;
 use nianbao::chart::{Item, TextRole};
 use nianbao::model::{Block, Lang, Report};
-use nianbao::render::pdf::layout::{NO_END, NO_START};
 use nianbao::render::pdf::{self, Document, Fonts, Line, Role};
+use nianbao::script::{NO_END, NO_START};
 
 fn zh_report() -> &'static Report {
     static REPORT: OnceLock<Report> = OnceLock::new();
@@ -112,10 +112,13 @@ fn every_line_keeps_the_chinese_line_breaking_rules() {
             let first = text.chars().next().unwrap();
             let last = text.chars().last().unwrap();
             let at = format!(
-                "page {} ({}:{}): {text}",
+                "page {} ({} {:?}): {text}",
                 page.number,
-                line.span.file.display(),
-                line.span.line
+                line.span
+                    .as_ref()
+                    .map(|s| s.file.display().to_string())
+                    .unwrap_or_default(),
+                line.span.as_ref().map(|s| s.range.clone())
             );
             assert!(!NO_START.contains(first), "line starts with {first}: {at}");
             assert!(!NO_END.contains(last), "line ends with {last}: {at}");

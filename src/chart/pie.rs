@@ -213,7 +213,7 @@ mod tests {
             }],
             changes: Vec::new(),
             change_heading: None,
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         }
     }
 

@@ -13,8 +13,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::{Diagnostic, Location, Severity};
-use crate::resolve::is_wide;
+use crate::diag::{Diagnostic, Location, Severity};
+use crate::script::{self, has_chinese};
 use crate::source::{AnnexContent, Edition, Sources};
 
 /// A block of a Markdown file: consecutive non-blank lines.
@@ -32,15 +32,13 @@ pub struct Segment {
 
 /// Hash of a block's text, as its translation's marker names it: the first 8 hex digits
 /// of SHA-256 over the block's lines joined as the renderer joins them (no space beside
-/// a Chinese character, one space between Latin words). Re-wrapping a block's lines
-/// (`nianbao fmt`) therefore leaves its hash, and its translation, current.
+/// a Chinese character, one space between Latin words: `script::join`). Re-wrapping a
+/// block's lines (`nianbao fmt`) therefore leaves its hash, and its translation, current.
 pub fn block_hash<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     let mut joined = String::new();
     for line in lines.into_iter().map(str::trim).filter(|l| !l.is_empty()) {
-        if let (Some(before), Some(after)) = (joined.chars().last(), line.chars().next())
-            && !(is_wide(before) || is_wide(after))
-        {
-            joined.push(' ');
+        if !joined.is_empty() {
+            joined.push_str(script::join(&joined, line));
         }
         joined.push_str(line);
     }
@@ -95,13 +93,6 @@ pub fn segments(text: &str) -> Vec<Segment> {
     segments
 }
 
-/// Han characters and CJK punctuation; typographic quotes and dashes are shared with English.
-pub fn has_chinese(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFD)
-    })
-}
-
 /// Every untranslated, stale or orphaned block of every translation. `severity` is
 /// `Warning` for an ordinary check and `Error` for `check --strict`.
 pub fn check(sources: &Sources, severity: Severity) -> Vec<Diagnostic> {
@@ -134,12 +125,11 @@ struct Tracker<'a> {
 }
 
 impl Tracker<'_> {
-    fn problem(&mut self, at: Location, message: String, hint: String) {
-        let diagnostic = Diagnostic::error(at, message).with_hint(hint);
-        self.problems.push(Diagnostic {
-            severity: self.severity,
-            ..diagnostic
-        });
+    fn problem(&mut self, rule: &'static str, at: Location, message: String, hint: String) {
+        let diagnostic = Diagnostic::error(rule, at, message)
+            .with_hint(hint)
+            .with_severity(self.severity);
+        self.problems.push(diagnostic);
     }
 
     fn sections(&mut self, source_file: &Path, translated_file: &Path) {
@@ -151,14 +141,10 @@ impl Tracker<'_> {
             .map(|s| s.marker.as_deref().unwrap_or(""))
             .collect();
         let lang = self.translation.lang.code();
-        let at_source = |s: &Segment| Location::new(source_file, s.offset);
+        let at_source = |s: &Segment| Location::at(source_file, s.offset);
         let where_translated = |s: &Segment| {
-            let text = self.sources.text(translated_file);
-            format!(
-                "{}:{}",
-                translated_file.display(),
-                super::line_column(text, s.offset).0
-            )
+            let line = self.sources.line_index(translated_file).line_of(s.offset);
+            format!("{}:{line}", translated_file.display())
         };
         let ops = capture_diff_slices(Algorithm::Myers, &source_keys, &translated_keys);
         for op in ops {
@@ -172,6 +158,7 @@ impl Tracker<'_> {
                             where_translated(t)
                         );
                         self.problem(
+                            "untranslated",
                             at_source(s),
                             message,
                             "translate it; keep its marker line".into(),
@@ -189,7 +176,7 @@ impl Tracker<'_> {
                     "review the translation against this block, then change its marker to `<!-- zh {} -->`",
                     s.hash
                 );
-                self.problem(at_source(s), message, hint);
+                self.problem("stale-translation", at_source(s), message, hint);
             }
             for s in &source[old.start + paired..old.end] {
                 let message = format!("this block has no {lang} translation");
@@ -198,7 +185,7 @@ impl Tracker<'_> {
                     translated_file.display(),
                     s.hash
                 );
-                self.problem(at_source(s), message, hint);
+                self.problem("untranslated", at_source(s), message, hint);
             }
             for t in &translated[new.start + paired..new.end] {
                 let message = format!(
@@ -206,7 +193,12 @@ impl Tracker<'_> {
                     source_file.display()
                 );
                 let hint = "remove it if its source was removed, or correct its marker".to_string();
-                self.problem(Location::new(translated_file, t.offset), message, hint);
+                self.problem(
+                    "orphan-translation",
+                    Location::at(translated_file, t.offset),
+                    message,
+                    hint,
+                );
             }
         }
     }
@@ -267,12 +259,13 @@ impl Tracker<'_> {
                 ),
                 _ => return,
             };
-        let locate = |file: &Path, id: &str| {
-            let text = self.sources.text(file);
-            Location::new(file, text.find(&format!("id: {id}")).unwrap_or(0))
+        // Where the `index`th entry of `file` has its `id:`.
+        let locate = |file: &Path, index: usize| {
+            self.sources
+                .yaml_location(file, &[&index.to_string(), "id"])
         };
-        for (id, hash) in &source_entries {
-            let at = locate(source_file, id);
+        for (index, (id, hash)) in source_entries.iter().enumerate() {
+            let at = locate(source_file, index);
             match translated_entries.iter().find(|(t, ..)| t == id) {
                 None => {
                     let message = format!("entry `{id}` has no {lang} translation");
@@ -280,13 +273,13 @@ impl Tracker<'_> {
                         "add `- id: {id}` with `zh: {hash}` to {}",
                         translated_file.display()
                     );
-                    self.problem(at, message, hint);
+                    self.problem("untranslated", at, message, hint);
                 }
                 Some((_, _, true)) => {
                     let message = format!(
                         "entry `{id}` is not translated yet: its {lang} text is still Chinese"
                     );
-                    self.problem(at, message, "translate it".into());
+                    self.problem("untranslated", at, message, "translate it".into());
                 }
                 Some((_, marker, _)) if marker.as_deref() != Some(hash.as_str()) => {
                     let message = format!(
@@ -296,19 +289,20 @@ impl Tracker<'_> {
                         "review the translation, then set its `zh:` to `{hash}` in {}",
                         translated_file.display()
                     );
-                    self.problem(at, message, hint);
+                    self.problem("stale-translation", at, message, hint);
                 }
                 Some(_) => {}
             }
         }
-        for (id, ..) in &translated_entries {
+        for (index, (id, ..)) in translated_entries.iter().enumerate() {
             if !source_entries.iter().any(|(s, _)| s == id) {
                 let message = format!(
                     "{lang} entry `{id}` translates no entry of {}",
                     source_file.display()
                 );
                 self.problem(
-                    locate(translated_file, id),
+                    "orphan-translation",
+                    locate(translated_file, index),
                     message,
                     "remove it or correct its id".into(),
                 );

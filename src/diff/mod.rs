@@ -29,7 +29,7 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use crate::Checked;
 use crate::figures::{self, format};
-use crate::model::{Block, Case, GlossaryEntry, Report, Table, plain_text};
+use crate::model::{Block, Case, GlossaryEntry, Report, SourceSpan, Table, plain_text};
 use crate::source::{Caseload, Sources};
 pub use text::{Mark, Segment};
 
@@ -179,9 +179,10 @@ pub fn diff(old: &Checked, new: &Checked) -> Result<ReportDiff, String> {
         let old_files = section_files(old_sources, old_report);
         let new_files = section_files(new_sources, new_report);
         result.front.extend(front(old_report, new_report));
-        result
-            .sections
-            .extend(sections(&old_files, old_report, &new_files, new_report));
+        result.sections.extend(sections(
+            (&old_files, old_sources, old_report),
+            (&new_files, new_sources, new_report),
+        ));
         result.glossary.extend(entries(
             &glossary_entries(old_report),
             &glossary_entries(new_report),
@@ -280,15 +281,8 @@ fn block_text(block: &Block) -> (&'static str, String) {
     }
 }
 
-fn block_line(block: &Block) -> usize {
-    match block {
-        Block::Heading(h) => h.span.line,
-        Block::Paragraph(p) => p.span.line,
-        Block::List(l) => l.span.line,
-        Block::Table(t) => t.span.line,
-        _ => 0,
-    }
-}
+/// A block of the body with the line it starts on.
+type Lined = (Block, usize);
 
 fn table_text(t: &Table) -> String {
     std::iter::once(&t.header)
@@ -309,17 +303,25 @@ fn path_name(path: &Path) -> String {
 
 /// Sections matched by file name, in the new order; removed ones where they stood.
 fn sections(
-    old_files: &[String],
-    old: &Report,
-    new_files: &[String],
-    new: &Report,
+    (old_files, old_sources, old): (&[String], &Sources, &Report),
+    (new_files, new_sources, new): (&[String], &Sources, &Report),
 ) -> Vec<SectionDiff> {
-    let blocks_of = |report: &Report, file: &str| -> Vec<Block> {
+    let blocks_of = |report: &Report, file: &str| -> Vec<Lined> {
+        let sources = if std::ptr::eq(report, old) {
+            old_sources
+        } else {
+            new_sources
+        };
         report
             .body
             .iter()
-            .filter(|b| block_line(b) > 0 && body_file(b) == Some(file.to_string()))
-            .cloned()
+            .filter_map(|b| {
+                let span = body_span(b)?;
+                (path_name(&span.file) == file).then(|| {
+                    let line = sources.line_index(&span.file).line_of(span.range.start);
+                    (b.clone(), line)
+                })
+            })
             .collect()
     };
     let whole = |report: &Report, file: &str, mark: Mark| -> Vec<BlockDiff> {
@@ -380,24 +382,23 @@ fn sections(
     result
 }
 
-fn body_file(block: &Block) -> Option<String> {
-    let span = match block {
-        Block::Heading(h) => &h.span,
-        Block::Paragraph(p) => &p.span,
-        Block::List(l) => &l.span,
-        Block::Table(t) => &t.span,
-        _ => return None,
-    };
-    Some(path_name(&span.file))
+fn body_span(block: &Block) -> Option<&SourceSpan> {
+    match block {
+        Block::Heading(h) => Some(&h.span),
+        Block::Paragraph(p) => Some(&p.span),
+        Block::List(l) => Some(&l.span),
+        Block::Table(t) => Some(&t.span),
+        _ => None,
+    }
 }
 
 /// Blocks aligned by a sequence diff on their text; a replaced block that still
 /// resembles its counterpart is diffed inline, otherwise it is removed and added.
-fn blocks_diff(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
-    let old_keys: Vec<(&str, String)> = old.iter().map(block_text).collect();
-    let new_keys: Vec<(&str, String)> = new.iter().map(block_text).collect();
-    let heading_before = |blocks: &[Block], i: usize| {
-        blocks[..i].iter().rev().find_map(|b| match b {
+fn blocks_diff(old: &[Lined], new: &[Lined]) -> Vec<BlockDiff> {
+    let old_keys: Vec<(&str, String)> = old.iter().map(|(b, _)| block_text(b)).collect();
+    let new_keys: Vec<(&str, String)> = new.iter().map(|(b, _)| block_text(b)).collect();
+    let heading_before = |blocks: &[Lined], i: usize| {
+        blocks[..i].iter().rev().find_map(|(b, _)| match b {
             Block::Heading(h) => Some(plain_text(&h.content)),
             _ => None,
         })
@@ -405,7 +406,7 @@ fn blocks_diff(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
     let mut result = Vec::new();
     let removed = |i: usize| BlockDiff {
         kind: old_keys[i].0,
-        line: block_line(&old[i]),
+        line: old[i].1,
         under: heading_before(old, i),
         segments: vec![Segment {
             mark: Mark::Deleted,
@@ -414,7 +415,7 @@ fn blocks_diff(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
     };
     let added = |j: usize| BlockDiff {
         kind: new_keys[j].0,
-        line: block_line(&new[j]),
+        line: new[j].1,
         under: heading_before(new, j),
         segments: vec![Segment {
             mark: Mark::Inserted,
@@ -436,7 +437,7 @@ fn blocks_diff(old: &[Block], new: &[Block]) -> Vec<BlockDiff> {
                         if similarity(&segments) >= 0.4 {
                             result.push(BlockDiff {
                                 kind: new_keys[j].0,
-                                line: block_line(&new[j]),
+                                line: new[j].1,
                                 under: heading_before(new, j),
                                 segments,
                             });
@@ -544,7 +545,8 @@ fn caseload_values(c: &Caseload) -> Vec<(String, String)> {
 /// The derived figures, named as templates name them (`received.change.total`), formatted
 /// to two decimals. The raw counts they come from are in [`caseload_values`].
 fn figure_values(sources: &Sources) -> Vec<(String, String)> {
-    let Ok(figures) = figures::compute(&sources.caseload, sources.manifest.year, "") else {
+    let spans = sources.yaml(Path::new(crate::source::CASELOAD));
+    let Ok(figures) = figures::compute(&sources.caseload, sources.manifest.year, spans) else {
         return Vec::new();
     };
     let Ok(value) = serde_yaml::to_value(&figures) else {

@@ -3,7 +3,7 @@
 
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use crate::resolve::is_wide;
+use crate::script::is_wide;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mark {

@@ -148,7 +148,7 @@ pub fn from_git_driver(
     let side = |file: &Path, label: String| -> Result<Version, String> {
         let checkout = tempfile::tempdir().map_err(|e| e.to_string())?;
         let target = checkout.path().join("report");
-        crate::rollover::copy_dir(&top.join(report), &target).map_err(|e| e.to_string())?;
+        crate::source::files::copy_dir(&top.join(report), &target).map_err(|e| e.to_string())?;
         let dest = target.join(relative);
         if file == Path::new("/dev/null") {
             let _ = std::fs::remove_file(&dest);

@@ -1,4 +1,5 @@
-//! Number formats of the report, and the Tera filters that expose them to prose.
+//! Number formats of the report; `resolve::filters` exposes them to prose as these
+//! Tera filters:
 //!
 //! | filter | input | output |
 //! | --- | --- | --- |
@@ -10,9 +11,6 @@
 //! | `yi(digits=2)` | 265900000000 | `2659.00亿` |
 //! | `trend` | signed number | `上升`, `下降` or `持平`; `up`, `down` or `unchanged` |
 
-use tera::{Kwargs, State, Tera, TeraResult};
-
-use super::RoundingNotes;
 use crate::model::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,51 +92,6 @@ pub fn count(value: u64, lang: Lang) -> String {
             out
         }
     }
-}
-
-/// Register the report's filters for a language on a Tera instance. `notes` collects
-/// truncations that rounding would print differently, for `check`.
-pub fn register(tera: &mut Tera, notes: RoundingNotes, lang: Lang) {
-    tera.register_filter("count", move |value: u64, _: Kwargs, _: &State| {
-        count(value, lang)
-    });
-    tera.register_filter(
-        "percent",
-        |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(percent(value, digits(&kwargs, 1)?))
-        },
-    );
-    tera.register_filter(
-        "fixed",
-        |value: f64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            Ok(fixed(value, digits(&kwargs, 0)?))
-        },
-    );
-    tera.register_filter("trend", move |value: f64, _: Kwargs, _: &State| {
-        trend(value, lang).to_string()
-    });
-    for (name, power, suffix) in [("wan", 4, "万"), ("yi", 8, "亿")] {
-        let notes = notes.clone();
-        tera.register_filter(name, move |value: u64, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let digits = digits(&kwargs, 2)?;
-            let nearest = format!("{}{suffix}", scaled(value, power, digits, Rounding::Nearest));
-            match kwargs.get::<&str>("rounding")? {
-                None | Some("nearest") => Ok(nearest),
-                Some("down") => {
-                    let printed = format!("{}{suffix}", scaled(value, power, digits, Rounding::Down));
-                    notes.record_down(value.to_string(), printed.clone(), nearest);
-                    Ok(printed)
-                }
-                Some(other) => Err(tera::Error::message(format!(
-                    "rounding=\"{other}\" is not known: write rounding=\"nearest\" or rounding=\"down\""
-                ))),
-            }
-        });
-    }
-}
-
-fn digits(kwargs: &Kwargs, default: usize) -> TeraResult<usize> {
-    Ok(kwargs.get::<usize>("digits")?.unwrap_or(default))
 }
 
 #[cfg(test)]

@@ -2,20 +2,21 @@
 //!
 //! Every derived figure (year-over-year change, ratio, the previous year's open
 //! cases) is computed here once; prose reaches it through Tera, tables through
-//! [`Figures`]. The number formats of the report are the filters in [`format`].
+//! [`Figures`]. The number formats of the report are in [`format`](mod@format); the Tera filters
+//! that expose them to prose are resolve's (`resolve::filters`).
 
 pub mod format;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 
 use serde::Serialize;
 
-use crate::check::{Diagnostic, Location};
-use crate::source::{self, Caseload, Series};
+use crate::diag::{Diagnostic, Location};
+use crate::source::{self, Caseload, Series, YamlSpans};
 
 /// The figures of one report year, as the Tera context of every template sees them.
+/// Plain data: computed once, read by every stage after.
 #[derive(Debug, Clone, Serialize)]
 pub struct Figures {
     pub year: i32,
@@ -30,8 +31,6 @@ pub struct Figures {
     pub acceptance: RateFigures,
     /// Cases closed per judge.
     pub per_judge: CountFigures,
-    #[serde(skip)]
-    notes: RoundingNotes,
 }
 
 /// Counts per category (and `total`) for the report year and the year before.
@@ -69,89 +68,25 @@ impl Figures {
             Series::Closed => &self.closed,
         }
     }
-
-    /// Collector for the figures written with `rounding="down"` that rounding would print
-    /// differently: filled while templates render, read by the checks.
-    pub fn notes(&self) -> RoundingNotes {
-        self.notes.clone()
-    }
-
-    pub fn rounding_notes(&self) -> Vec<RoundingNote> {
-        self.notes
-            .0
-            .lock()
-            .map(|n| n.notes.clone())
-            .unwrap_or_default()
-    }
 }
 
-/// A figure printed truncated where rounding gives another text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoundingNote {
-    pub file: PathBuf,
-    /// Which `rounding="down"` of the file it is (0-based).
-    pub occurrence: usize,
-    pub value: String,
-    pub printed: String,
-    pub rounded: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RoundingNotes(Arc<Mutex<NoteState>>);
-
-#[derive(Debug, Default)]
-struct NoteState {
-    file: PathBuf,
-    downs_in_file: usize,
-    notes: Vec<RoundingNote>,
-}
-
-impl RoundingNotes {
-    /// Templates of `file` render next.
-    pub fn start_file(&self, file: &Path) {
-        if let Ok(mut state) = self.0.lock() {
-            state.file = file.to_path_buf();
-            state.downs_in_file = 0;
-        }
-    }
-
-    /// A `rounding="down"` was applied: remember it if rounding would differ.
-    pub fn record_down(&self, value: String, printed: String, rounded: String) {
-        if let Ok(mut state) = self.0.lock() {
-            let occurrence = state.downs_in_file;
-            state.downs_in_file += 1;
-            if printed != rounded {
-                let file = state.file.clone();
-                state.notes.push(RoundingNote {
-                    file,
-                    occurrence,
-                    value,
-                    printed,
-                    rounded,
-                });
-            }
-        }
-    }
-}
-
-/// Compute the figures of the report year from the raw counts.
+/// Compute the figures of the report year from the raw counts; `spans` are those of
+/// `data/caseload.yaml`, to point at a figure not filled in.
 pub fn compute(
     caseload: &Caseload,
     year: i32,
-    caseload_text: &str,
+    spans: &YamlSpans,
 ) -> Result<Figures, Vec<Diagnostic>> {
     let previous_year = year - 1;
     let mut problems = Vec::new();
     // Each figure the report needs and does not have, at its own line: after
     // `nianbao new` this is the list of figures still to fill in.
     let mut missing = |keys: &[&str]| {
-        let offset = (1..=keys.len())
-            .rev()
-            .find_map(|n| source::locate_key(caseload_text, &keys[..n]))
-            .unwrap_or(0);
+        let at = Location::new(Path::new(source::CASELOAD), spans.nearest_key(keys));
         problems.push(
             Diagnostic::error(
-                Location::new(Path::new(source::CASELOAD), offset),
+                "not-filled-in",
+                at,
                 format!("`{}` is not filled in", keys.join(".")),
             )
             .with_hint(format!(
@@ -247,7 +182,6 @@ pub fn compute(
         ),
         received,
         closed,
-        notes: RoundingNotes::default(),
     })
 }
 
@@ -304,7 +238,7 @@ mod tests {
 
     #[test]
     fn opening_paragraph_figures_follow_from_the_counts() {
-        let f = compute(&caseload(), 2023, "").unwrap();
+        let f = compute(&caseload(), 2023, &YamlSpans::default()).unwrap();
         assert_eq!(format::percent(f.received.change["total"], 1), "10.2%");
         assert_eq!(format::percent(f.closed.change["total"], 1), "16.3%");
         assert_eq!(f.pending.previous, 31571);

@@ -1,15 +1,18 @@
 //! `nianbao fmt`: Markdown prose rewritten to one sentence per line, so that `git diff`
 //! shows the sentence that changed. The output of the report does not change.
 //!
-//! Why that holds: in a paragraph a line break renders as nothing next to a full-width
-//! character and as one space between Latin characters (see `resolve::markdown`). So
+//! Why that holds: a line break in a paragraph renders as `script::soft_break` says,
+//! the one rule every stage follows: nothing next to a full-width character, one space
+//! between Latin characters, quotes and dashes counting as what stands beyond them. So
 //! - a Chinese sentence ends after 。！？； (and the closing quotes and brackets that
 //!   follow): a break there stands next to a full-width character and renders as nothing;
-//! - an English sentence ends after . ! ? followed by one space and a capital or digit:
-//!   the break replaces that space and renders as a space.
+//! - an English sentence ends after . ! ? followed by one space and a capital or digit,
+//!   and a clause after `;` and one space (as Chinese splits at `；`): the break
+//!   replaces that space and renders as a space.
 //!
 //! Lines of a paragraph are first joined where the join is equally invisible, so that a
-//! sentence written across lines ends up on one. Nothing is split or joined inside
+//! sentence written across lines ends up on one; a line ending a sentence or a clause
+//! is never joined to the next. Nothing is split or joined inside
 //! `{{ … }}`, `{% … %}`, `[…](…)`, `**…**`, `*…*`, `` `…` ``, `<…>` or quotes, nor
 //! next to them where the rendered character is unknown; headings, lists, comments,
 //! code and indented lines are left exactly as they are. Running `fmt` twice changes
@@ -18,8 +21,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::atomic::FileError;
-use crate::resolve::is_wide;
-use crate::rollover::prose_files;
+use crate::script::{self, CJK_SENTENCE_ENDS, LATIN_CLAUSE_ENDS, LATIN_SENTENCE_ENDS};
+use crate::source::files::prose_files;
 
 /// Rewrite every Markdown file in the report's subfolders; returns the files changed.
 /// Every new text is staged beside its file first, and the files are replaced only
@@ -109,8 +112,11 @@ pub fn one_sentence_per_line(text: &str) -> String {
 
 /// Join a run of prose lines where the join is invisible, then split into sentences.
 fn flush(run: &mut Vec<&str>, out: &mut Vec<String>) {
+    if run.is_empty() {
+        return;
+    }
     let mut joined: Vec<String> = Vec::new();
-    for line in run.drain(..) {
+    for line in run.iter() {
         match joined.last_mut() {
             Some(last) if let Some(glue) = join_glue(last, line) => {
                 last.push_str(glue);
@@ -119,9 +125,26 @@ fn flush(run: &mut Vec<&str>, out: &mut Vec<String>) {
             _ => joined.push(line.to_string()),
         }
     }
-    for line in joined {
-        out.extend(split_sentences(&line));
+    let formatted: Vec<String> = joined.iter().flat_map(|l| split_sentences(l)).collect();
+    // The rules above follow the renderer's; Markdown's emphasis rules (a `**` before
+    // a letter closes only after a letter) are not all among them. A paragraph whose
+    // text would change anyway is left as it was.
+    let original = run.join("\n");
+    if formatted.join("\n") == original || renders_the_same(&original, &formatted.join("\n")) {
+        out.extend(formatted);
+    } else {
+        out.extend(run.iter().map(|l| l.to_string()));
     }
+    run.clear();
+}
+
+/// Do two versions of a paragraph become the same blocks?
+fn renders_the_same(a: &str, b: &str) -> bool {
+    let text = |source: &str| -> Vec<String> {
+        let (blocks, _) = crate::resolve::prose(Path::new(""), source);
+        blocks.iter().map(crate::model::block_text).collect()
+    };
+    text(a) == text(b)
 }
 
 /// What replaces the line break between `a` and `b` so that the paragraph renders the
@@ -130,33 +153,34 @@ fn join_glue(a: &str, b: &str) -> Option<&'static str> {
     let (Some(last), Some(first)) = (a.chars().last(), b.chars().next()) else {
         return None;
     };
-    // Markup or templates at the break: the character the renderer sees is elsewhere.
-    let plain = |c: char| !c.is_whitespace() && !"*_[]()<>{}`\\!~|#&".contains(c);
+    // Markup or templates at the break, or between it and the character that decides
+    // it: the character the renderer sees is elsewhere.
     let open_template = a.matches("{{").count() != a.matches("}}").count()
         || a.matches("{%").count() != a.matches("%}").count();
-    if !plain(last) || !plain(first) || open_template || ends_sentence(a) {
+    if !is_plain(last) || !is_plain(first) || open_template || ends_sentence(a) {
         return None;
     }
-    Some(if is_wide(last) || is_wide(first) {
-        ""
-    } else {
-        " "
-    })
+    let before = script::last_decisive(a).filter(|&c| is_plain(c))?;
+    let after = script::first_decisive(b).filter(|&c| is_plain(c))?;
+    Some(script::soft_break(Some(before), Some(after)))
+}
+
+/// A character that is text, not Markdown or template syntax.
+fn is_plain(c: char) -> bool {
+    !c.is_whitespace() && !"*_[]()<>{}`\\!~|#&".contains(c)
+}
+
+fn is_stop(c: char) -> bool {
+    CJK_SENTENCE_ENDS.contains(c)
+        || LATIN_SENTENCE_ENDS.contains(c)
+        || LATIN_CLAUSE_ENDS.contains(c)
 }
 
 /// A line already ending a sentence stays a line of its own.
 fn ends_sentence(line: &str) -> bool {
-    let trimmed = line.trim_end_matches(|c| CLOSERS.contains(c));
-    trimmed.ends_with(|c| CJK_ENDS.contains(c) || LATIN_ENDS.contains(c))
+    let trimmed = line.trim_end_matches(|c| script::TRAILING.contains(c));
+    trimmed.ends_with(is_stop)
 }
-
-const CJK_ENDS: &str = "。！？；";
-const LATIN_ENDS: &str = ".!?";
-/// Closing quotes and brackets that stay with the sentence they end (。” stays together).
-const CLOSERS: &str = "”’」』）》】〕\"')…";
-/// Quotes and brackets inside which no sentence ends.
-const OPENING: &str = "“「『（《【〔";
-const CLOSING: &str = "”」』）》】〕";
 /// Words that end with a full stop without ending the sentence.
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "No", "Nos", "St", "vs", "etc", "e.g", "i.e", "Art", "Para",
@@ -175,10 +199,15 @@ fn split_sentences(line: &str) -> Vec<String> {
             let inner = &rest[..len];
             i += len;
             let text = inner.trim_end_matches('*');
-            if inner.starts_with("**") && ends_sentence(text) {
+            // Stops and closers right after it belong to the sentence: it ends after them.
+            let stop_follows =
+                line[i..].starts_with(|c| is_stop(c) || script::TRAILING.contains(c));
+            if depth == 0 && !stop_follows && inner.starts_with("**") && ends_sentence(text) {
                 // The renderer sees the last character inside the `**…**`.
-                let before = text.chars().last().unwrap_or('*');
-                if let Some((cut, next)) = split_point(line, i, before) {
+                let stop = text.trim_end_matches(|c| script::TRAILING.contains(c));
+                let stop = stop.chars().last().unwrap_or('*');
+                let before = script::last_decisive(text).filter(|&c| is_plain(c) || is_stop(c));
+                if let Some((cut, next)) = split_point(line, i, stop, before) {
                     sentences.push(line[start..cut].to_string());
                     start = next;
                     i = next;
@@ -188,17 +217,19 @@ fn split_sentences(line: &str) -> Vec<String> {
         }
         let c = rest.chars().next().unwrap_or(' ');
         i += c.len_utf8();
-        if OPENING.contains(c) {
+        if script::OPENERS.contains(c) {
             depth += 1;
-        } else if CLOSING.contains(c) {
+        } else if script::CLOSERS.contains(c) {
             depth = depth.saturating_sub(1);
-        } else if depth == 0 && (CJK_ENDS.contains(c) || LATIN_ENDS.contains(c)) {
+        } else if depth == 0 && is_stop(c) {
             if c == '.' && is_abbreviation(&line[..i - 1]) {
                 continue;
             }
             i = absorb_closers(line, i);
-            let before = line[..i].chars().last().unwrap_or(c);
-            if let Some((cut, next)) = split_point(line, i, before) {
+            // The stop itself is text, `!` included.
+            let before =
+                script::last_decisive(&line[start..i]).filter(|&c| is_plain(c) || is_stop(c));
+            if let Some((cut, next)) = split_point(line, i, c, before) {
                 sentences.push(line[start..cut].to_string());
                 start = next;
                 i = next;
@@ -212,7 +243,7 @@ fn split_sentences(line: &str) -> Vec<String> {
 /// After a sentence's last character: the closers and further stops that belong to it.
 fn absorb_closers(line: &str, mut i: usize) -> usize {
     while let Some(c) = line[i..].chars().next() {
-        if CLOSERS.contains(c) || CJK_ENDS.contains(c) || LATIN_ENDS.contains(c) {
+        if script::TRAILING.contains(c) || is_stop(c) {
             i += c.len_utf8();
         } else {
             break;
@@ -221,18 +252,34 @@ fn absorb_closers(line: &str, mut i: usize) -> usize {
     i
 }
 
-/// Where to break after a sentence ending at `i` with the character `before` (as the
-/// renderer sees it): (end of this line, start of the next),
-/// or `None` when a break there could change the output.
-fn split_point(line: &str, i: usize, before: char) -> Option<(usize, usize)> {
-    let after = line[i..].chars().next()?;
-    let (cut, next) = if is_wide(before) && !after.is_whitespace() {
-        // Chinese: the break renders as nothing, as the missing space did.
+/// Where to break after a sentence ending at `i` with the stop `stop`, `before` being
+/// the character the renderer judges the break by: (end of this line, start of the
+/// next), or `None` when a break there could change the output.
+fn split_point(line: &str, i: usize, stop: char, before: Option<char>) -> Option<(usize, usize)> {
+    let rest = &line[i..];
+    let after = rest.chars().next()?;
+    // What the renderer sees after the break, when it is plain text.
+    let decisive = |text: &str| script::first_decisive(text).filter(|&c| is_plain(c));
+    let (cut, next) = if !after.is_whitespace() {
+        // Chinese: the break must render as nothing, as the missing space did. Beside a
+        // wide character it does, whatever follows.
+        let vanishes = match before {
+            Some(b) if !script::spaces_a_break(b) => true,
+            Some(_) => decisive(rest).is_some_and(|a| !script::spaces_a_break(a)),
+            None => false,
+        };
+        if !vanishes {
+            return None;
+        }
         (i, i)
-    } else if !is_wide(before) && after == ' ' {
+    } else if after == ' ' {
         // English: the break renders as the one space it replaces.
-        let first = line[i + 1..].chars().next()?;
-        if is_wide(first) || !(first.is_uppercase() || first.is_ascii_digit()) {
+        let rest = &line[i + 1..];
+        let first = rest.chars().next()?;
+        let starts_sentence = first.is_uppercase() || first.is_ascii_digit();
+        if script::soft_break(before, decisive(rest)) != " "
+            || (!LATIN_CLAUSE_ENDS.contains(stop) && !starts_sentence)
+        {
             return None;
         }
         (i, i + 1)
@@ -375,11 +422,15 @@ mod tests {
 
     #[test]
     fn lead_ins_links_headings_and_comments_stay_whole() {
-        let text = "<!-- a. B. -->\n# 标题。甲。 { #x }\n\n**坚决。**防范。见[甲。乙](term:x)。\n- 项。项。\n";
+        let text = "<!-- a. B. -->\n# 标题。甲。 { #x }\n\n**坚决。**“防范”。见[甲。乙](term:x)。\n- 项。项。\n";
         assert_eq!(
             one_sentence_per_line(text),
-            "<!-- a. B. -->\n# 标题。甲。 { #x }\n\n**坚决。**\n防范。\n见[甲。乙](term:x)。\n- 项。项。\n"
+            "<!-- a. B. -->\n# 标题。甲。 { #x }\n\n**坚决。**\n“防范”。\n见[甲。乙](term:x)。\n- 项。项。\n"
         );
+        // `**坚决。**防范` is no lead-in for Markdown (a `**` after a stop and before a
+        // letter closes nothing): splitting it would make one, so it stays.
+        let literal = "**坚决。**防范。\n";
+        assert_eq!(one_sentence_per_line(literal), literal);
     }
 
     #[test]
@@ -389,6 +440,25 @@ mod tests {
         for text in ["甲。 乙", "Done. 中文", "In 2023. 1. first", "a.b"] {
             assert_eq!(split_sentences(text), vec![text.to_string()], "{text}");
         }
+    }
+
+    #[test]
+    fn english_keeps_one_clause_per_line() {
+        let text = "Throughout the year, the Court received 100,344 cases, up 10.2% year on year;\nclosed 105,890 cases, up 16.3%;\nand had 26,025 pending; the ratio rose. Then it\nended.\n";
+        assert_eq!(
+            one_sentence_per_line(text),
+            "Throughout the year, the Court received 100,344 cases, up 10.2% year on year;\nclosed 105,890 cases, up 16.3%;\nand had 26,025 pending;\nthe ratio rose.\nThen it ended.\n"
+        );
+    }
+
+    #[test]
+    fn a_quote_at_a_join_keeps_the_space_beyond_it() {
+        // The bug of issue 18: the join counted `”` as Chinese and dropped the space.
+        assert_eq!(
+            one_sentence_per_line("It ran a “probe”\nand moved on.\n"),
+            "It ran a “probe” and moved on.\n"
+        );
+        assert_eq!(one_sentence_per_line("“体”\n工作。\n"), "“体”工作。\n");
     }
 
     #[test]

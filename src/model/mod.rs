@@ -1,15 +1,25 @@
 //! The document model: one tree per language, built by `resolve` and consumed by
 //! every renderer. Plain data; renderers never look behind it at `report/`.
 
+use std::ops::Range;
 use std::path::PathBuf;
 
-/// Where a block came from, so that checks can point at it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Where a block came from, so that checks and renderers can point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceSpan {
     /// Path relative to the report folder, with `/` separators.
     pub file: PathBuf,
-    /// 1-based line.
-    pub line: usize,
+    /// The bytes of `file` the block was made from.
+    pub range: Range<usize>,
+}
+
+impl SourceSpan {
+    pub fn new(file: impl Into<PathBuf>, range: Range<usize>) -> SourceSpan {
+        SourceSpan {
+            file: file.into(),
+            range,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,6 +257,17 @@ pub struct Case {
     /// What the printed report says stands after the text (a QR code), if anything.
     pub figure: Option<Figure>,
     pub span: SourceSpan,
+}
+
+/// What a block says, markup included but not where it came from: two blocks with the
+/// same text render the same.
+pub fn block_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph(p) => format!("paragraph {:?} {:?}", p.lead, p.content),
+        Block::Heading(h) => format!("heading {} {} {:?}", h.level, h.id, h.content),
+        Block::List(l) => format!("list {} {:?}", l.ordered, l.items),
+        other => format!("{other:?}"),
+    }
 }
 
 /// Plain text of inlines, for outlines, metadata and tests.

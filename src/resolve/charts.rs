@@ -1,101 +1,55 @@
 //! Annex charts: a spec from `data/charts.yaml`, the language's texts and the figures
 //! → a model chart whose texts and numbers are final. Drawing it is `crate::chart`'s job.
 
-use std::path::Path;
-
-use tera::{Context, Tera};
-
-use super::template_problem;
-use crate::check::{Diagnostic, Location};
-use crate::figures::{Figures, format};
-use crate::model::{Chart, ChartCategory, ChartKind, ChartSeries, Lang, SourceSpan};
-use crate::source::{self, CategoryLabel, ChartSpec, Labels, Sources, YearRef};
+use super::context::{Catalog, RenderContext};
+use crate::diag::{Diagnostic, Location};
+use crate::figures::format;
+use crate::model::{Chart, ChartCategory, ChartKind, ChartSeries, Lang};
+use crate::source::{self, CategoryLabel, ChartSpec, YearRef};
 
 /// Decimals of the change labels ("+32.39%"), as the tables print them.
 const CHANGE_DIGITS: usize = 2;
-
-/// What a chart is drawn from: the data, the language's texts, and Tera to render them.
-pub struct ChartInputs<'a> {
-    pub sources: &'a Sources,
-    pub labels: &'a Labels,
-    pub figures: &'a Figures,
-    pub lang: Lang,
-    pub tera: &'a Tera,
-    pub context: &'a Context,
-}
 
 /// The chart `id`, named in `report.yaml` at `listed_at`.
 pub fn build(
     id: &str,
     listed_at: &Location,
-    inputs: &ChartInputs,
+    ctx: &RenderContext,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Chart> {
-    let ChartInputs {
-        sources,
-        labels,
-        figures,
-        lang,
-        tera,
-        context,
-    } = *inputs;
-    let Some(spec) = sources.charts.iter().find(|c| c.id == id) else {
-        problems.push(
-            Diagnostic::error(
-                listed_at.clone(),
-                format!("there is no chart `{id}` in {}", source::CHARTS),
-            )
-            .with_length(id.len())
-            .with_hint("correct the id, or define the chart in data/charts.yaml"),
-        );
-        return None;
+    let (sources, labels, figures, lang) = (ctx.sources, ctx.labels, ctx.figures, ctx.lang);
+    let catalog = Catalog {
+        kind: "chart",
+        file: source::CHARTS,
+        specs: &sources.charts,
+        texts: &labels.charts,
+        id_of: |c| &c.id,
     };
-    let Some(texts) = labels.charts.get(id) else {
-        problems.push(
-            Diagnostic::error(
-                listed_at.clone(),
-                format!("chart `{id}` has no texts in this language"),
-            )
-            .with_length(id.len())
-            .with_hint(format!(
-                "add `{id}:` under `charts:` in the language's {}",
-                source::LABELS
-            )),
-        );
-        return None;
-    };
-    let file = Path::new(source::CHARTS);
-    let text = sources.text(file);
-    let offset = text.find(&format!("id: {id}")).unwrap_or(0);
-    let at = Location::new(file, offset);
+    let exhibit = ctx.exhibit(catalog, id, listed_at, problems)?;
+    let (spec, texts, at) = (exhibit.spec, exhibit.texts, &exhibit.at);
+    let names = (source::CHARTS, "charts", id);
     let before = problems.len();
     // The spec is checked once, with the source language; the legend in every language.
-    let is_source = sources.editions.first().is_none_or(|e| e.lang == lang);
-    if is_source {
-        check_years(spec, &at, problems);
+    if ctx.is_source() {
+        let years = ctx.text_location(&exhibit, names, &["years"], &[]);
+        check_years(spec, &years, problems);
     }
-    let legend_at = if is_source {
-        at.clone()
-    } else {
-        let file = Path::new(lang.code()).join(source::LABELS);
-        let offset = source::locate_key(sources.text(&file), &["charts", id]).unwrap_or(0);
-        Location::new(&file, offset)
-    };
+    let legend_at = ctx.text_location(&exhibit, names, &["legend"], &["legend"]);
     check_legend(spec, texts.legend.len(), &legend_at, problems);
 
-    let mut render = |s: &str| match tera.render_str(s, context, false) {
-        Ok(r) => r,
-        Err(e) => {
-            let mut problem = template_problem(file, &e);
-            problem.location = at.clone();
-            problems.push(problem);
-            s.to_string()
-        }
+    let mut render = |s: &str, path: &[&str]| {
+        let at = ctx.text_location(&exhibit, names, path, path);
+        ctx.render_value(s, &at, problems)
     };
-    let title = render(&texts.title);
-    let unit = texts.unit.as_deref().map(&mut render);
-    let legend: Vec<String> = texts.legend.iter().map(|l| render(l)).collect();
-    let change_heading = texts.change.as_deref().map(&mut render);
+    let title = render(&texts.title, &["title"]);
+    let unit = texts.unit.as_deref().map(|u| render(u, &["unit"]));
+    let legend: Vec<String> = texts
+        .legend
+        .iter()
+        .enumerate()
+        .map(|(i, l)| render(l, &["legend", &i.to_string()]))
+        .collect();
+    let change_heading = texts.change.as_deref().map(|c| render(c, &["change"]));
 
     let ids: Vec<&str> = if spec.categories.is_empty() {
         sources
@@ -112,6 +66,7 @@ pub fn build(
         let Some(names) = labels.categories.get(category) else {
             problems.push(
                 Diagnostic::error(
+                    "unknown-category",
                     at.clone(),
                     format!(
                         "chart `{id}` draws `{category}`, which is no category of this language"
@@ -181,10 +136,7 @@ pub fn build(
         series,
         changes,
         change_heading,
-        span: SourceSpan {
-            file: file.to_path_buf(),
-            line: text[..offset].matches('\n').count() + 1,
-        },
+        span: exhibit.span,
     };
     chart.desc = describe(&chart);
     Some(chart)
@@ -199,6 +151,7 @@ fn check_years(spec: &ChartSpec, at: &Location, problems: &mut Vec<Diagnostic>) 
     if spec.years.len() != years {
         problems.push(
             Diagnostic::error(
+                "chart-years",
                 at.clone(),
                 format!(
                     "chart `{}` draws {} year(s); its kind needs {years}",
@@ -216,6 +169,7 @@ fn check_legend(spec: &ChartSpec, legend: usize, at: &Location, problems: &mut V
     if legend != spec.years.len() {
         problems.push(
             Diagnostic::error(
+                "chart-legend",
                 at.clone(),
                 format!(
                     "chart `{}` has {legend} legend entries for {} year(s)",

@@ -6,38 +6,53 @@
 //! - `# …` is a part of the speech, `## …` a numbered part ("一、…"), `{ #id }` sets an anchor;
 //! - a line break next to a Chinese character vanishes; between Latin words it is a space.
 
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::check::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::model::{Block, Heading, Inline, List, Paragraph, SourceSpan};
+use crate::script;
 
 /// Scheme of links that refer to glossary terms.
 pub const TERM_SCHEME: &str = "term:";
 
-/// Parse one rendered section. `rendered` keeps the source's lines (Tera expressions
-/// never span lines in sections), so a line in it is the same line in `file`.
+/// A section file as written and as Tera rendered it.
+pub struct Section<'a> {
+    pub file: &'a Path,
+    pub source: &'a str,
+    pub rendered: &'a str,
+}
+
+/// A `[words](term:ID)` of a section, by where it stands.
+pub struct TermUse {
+    pub id: String,
+    pub at: Location,
+}
+
+/// Parse one rendered section into blocks, each with its span in the source; the
+/// glossary terms it refers to go to `terms`.
 pub fn parse(
-    rendered: &str,
-    file: &Path,
+    section: &Section,
     heading_count: &mut usize,
+    terms: &mut Vec<TermUse>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Block> {
     let options = Options::ENABLE_HEADING_ATTRIBUTES;
     let mut builder = Builder {
-        file,
-        line_starts: std::iter::once(0)
-            .chain(rendered.match_indices('\n').map(|(at, _)| at + 1))
-            .collect(),
+        file: section.file,
+        map: SourceMap::new(section.source, section.rendered),
         blocks: Vec::new(),
         stack: Vec::new(),
         pending_space: false,
+        html_reported: false,
         heading_count,
+        terms,
         problems,
     };
-    for (event, range) in Parser::new_ext(rendered, options).into_offset_iter() {
-        builder.event(event, range.start);
+    for (event, range) in Parser::new_ext(section.rendered, options).into_offset_iter() {
+        builder.event(event, range);
     }
     builder.blocks
 }
@@ -47,10 +62,128 @@ pub fn parse(
 pub fn inline(text: &str) -> Vec<Inline> {
     let mut count = 0;
     let mut problems = Vec::new();
-    let blocks = parse(text, Path::new(""), &mut count, &mut problems);
+    let section = Section {
+        file: Path::new(""),
+        source: text,
+        rendered: text,
+    };
+    let blocks = parse(&section, &mut count, &mut Vec::new(), &mut problems);
     match blocks.as_slice() {
         [Block::Paragraph(p)] if p.lead.is_none() => p.content.clone(),
         _ => vec![Inline::Text(text.to_string())],
+    }
+}
+
+/// Bytes at the start of `a` and `b` that are the same, up to a character boundary.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+/// Bytes at the end of `a` and `b` that are the same, up to a character boundary.
+fn common_prefix_rev(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .map(|(x, _)| x.len_utf8())
+        .sum()
+}
+
+/// Offsets of a rendered section → offsets of its source. Tera keeps the lines of a
+/// section (its expressions never span lines), so line N of the one is line N of the
+/// other; within a line that held an expression, the literal text around it is the
+/// same in both and is aligned by a character diff.
+struct SourceMap<'a> {
+    source: &'a str,
+    rendered: &'a str,
+    source_lines: LineIndex,
+    rendered_lines: LineIndex,
+    /// Do the two have the same lines at all? (A `{% if %}` over lines drops some.)
+    aligned: bool,
+}
+
+impl<'a> SourceMap<'a> {
+    fn new(source: &'a str, rendered: &'a str) -> SourceMap<'a> {
+        SourceMap {
+            source,
+            rendered,
+            source_lines: LineIndex::new(source),
+            rendered_lines: LineIndex::new(rendered),
+            aligned: source.matches('\n').count() == rendered.matches('\n').count(),
+        }
+    }
+
+    fn line<'t>(text: &'t str, lines: &LineIndex, line: usize) -> (usize, &'t str) {
+        let start = lines.offset_of_line(line);
+        let end = lines.offset_of_line(line + 1).min(text.len());
+        (start, text[start..end].trim_end_matches('\n'))
+    }
+
+    fn to_source(&self, offset: usize) -> usize {
+        if self.source.len() == self.rendered.len() && self.source == self.rendered {
+            return offset;
+        }
+        let line = self.rendered_lines.line_of(offset);
+        if !self.aligned {
+            // Lines moved: the start of the same line of the source is the best guess.
+            return self
+                .source_lines
+                .offset_of_line(line)
+                .min(self.source.len());
+        }
+        let (r_start, r_line) = Self::line(self.rendered, &self.rendered_lines, line);
+        let (s_start, s_line) = Self::line(self.source, &self.source_lines, line);
+        let column = offset.saturating_sub(r_start).min(r_line.len());
+        // The common cases, without a diff: an unchanged line, the start of a line, the
+        // end of one, and text before the first or after the last expression.
+        if r_line == s_line || column == 0 {
+            return s_start + column;
+        }
+        let prefix = common_prefix(r_line, s_line);
+        if column <= prefix {
+            return s_start + column;
+        }
+        let suffix = common_prefix_rev(r_line, s_line);
+        if r_line.len() - column <= suffix {
+            return s_start + s_line.len() - (r_line.len() - column);
+        }
+        // Characters of the rendered line before `column`, aligned with the source's.
+        let target = r_line[..column].chars().count();
+        let diff = similar::TextDiff::from_chars(s_line, r_line);
+        let mut source_char = 0;
+        for op in diff.ops() {
+            if let similar::DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = *op
+            {
+                if target < new_index {
+                    break;
+                }
+                if target < new_index + len {
+                    source_char = old_index + (target - new_index);
+                    break;
+                }
+                source_char = old_index + len;
+            }
+        }
+        s_start
+            + s_line
+                .char_indices()
+                .nth(source_char)
+                .map_or(s_line.len(), |(i, _)| i)
+    }
+
+    fn range(&self, range: &Range<usize>) -> Range<usize> {
+        if self.source.len() == self.rendered.len() && self.source == self.rendered {
+            return range.clone();
+        }
+        let start = self.to_source(range.start);
+        start..self.to_source(range.end).max(start)
     }
 }
 
@@ -79,7 +212,7 @@ enum Open {
     Link {
         url: String,
         content: Vec<Inline>,
-        offset: usize,
+        range: Range<usize>,
     },
     /// A construct reports cannot hold; its text is kept and a problem raised.
     Unsupported,
@@ -87,66 +220,78 @@ enum Open {
 
 struct Builder<'a> {
     file: &'a Path,
-    /// Where each line of `rendered` starts, to turn offsets into line numbers.
-    line_starts: Vec<usize>,
+    map: SourceMap<'a>,
     blocks: Vec<Block>,
     stack: Vec<Open>,
     /// A soft break waits to learn which characters it stands between.
     pending_space: bool,
+    /// Raw HTML is reported once per block, however many tags it has.
+    html_reported: bool,
     heading_count: &'a mut usize,
+    terms: &'a mut Vec<TermUse>,
     problems: &'a mut Vec<Diagnostic>,
 }
 
 impl Builder<'_> {
-    fn span(&self, offset: usize) -> SourceSpan {
-        SourceSpan {
-            file: self.file.to_path_buf(),
-            line: self.line_starts.partition_point(|&start| start <= offset),
-        }
+    fn span(&self, range: &Range<usize>) -> SourceSpan {
+        SourceSpan::new(self.file, self.map.range(range))
     }
 
-    fn unsupported(&mut self, offset: usize, what: &str, hint: &str) {
+    fn unsupported(&mut self, range: &Range<usize>, what: &str, hint: &str) {
         self.refuse(
-            offset,
+            "unsupported-markdown",
+            range,
             &format!("{what} cannot appear in a report section"),
             hint,
         );
     }
 
-    fn refuse(&mut self, offset: usize, message: &str, hint: &str) {
-        let line = self.span(offset).line;
-        let line_start = self.line_starts[line - 1];
-        // Point at the line: the column may differ from the source after Tera.
+    fn refuse(&mut self, rule: &'static str, range: &Range<usize>, message: &str, hint: &str) {
+        let at = Location::new(self.file, self.map.range(range));
         self.problems
-            .push(Diagnostic::error(Location::new(self.file, line_start), message).with_hint(hint));
+            .push(Diagnostic::error(rule, at, message).with_hint(hint));
     }
 
-    fn event(&mut self, event: Event, offset: usize) {
+    fn event(&mut self, event: Event, range: Range<usize>) {
         match event {
-            Event::Start(tag) => self.start(tag, offset),
+            Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag),
             Event::Text(text) | Event::Code(text) => self.text(&text),
             Event::SoftBreak => self.pending_space = true,
             Event::HardBreak => self.push_inline(Inline::LineBreak),
             // Comments carry notes for people and tools (translation markers), not output.
             Event::Html(html) | Event::InlineHtml(html) if is_comment(&html) => {}
-            Event::Html(_) | Event::InlineHtml(_) => self.unsupported(
-                offset,
-                "raw HTML",
-                "write the text as Markdown; raw HTML is not published",
-            ),
-            Event::Rule => self.unsupported(offset, "a horizontal rule (---)", "remove it"),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                if !std::mem::replace(&mut self.html_reported, true) {
+                    self.refuse(
+                        "raw-html",
+                        &range,
+                        "raw HTML cannot appear in a report section",
+                        "write the text as Markdown; raw HTML is not published",
+                    );
+                }
+            }
+            Event::Rule => self.unsupported(&range, "a horizontal rule (---)", "remove it"),
             Event::FootnoteReference(_)
             | Event::TaskListMarker(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_) => {
-                self.unsupported(offset, "this Markdown construct", "remove it")
+                self.unsupported(&range, "this Markdown construct", "remove it")
             }
         }
     }
 
-    fn start(&mut self, tag: Tag, offset: usize) {
-        let span = self.span(offset);
+    fn start(&mut self, tag: Tag, range: Range<usize>) {
+        // Only blocks keep a span; finding one may need a diff of a line.
+        let is_block = matches!(tag, Tag::Paragraph | Tag::Heading { .. } | Tag::List(_));
+        let span = if is_block {
+            self.span(&range)
+        } else {
+            SourceSpan::new(self.file, 0..0)
+        };
+        if self.stack.is_empty() {
+            self.html_reported = false;
+        }
         let open = match tag {
             Tag::Paragraph => match self.stack.last() {
                 // Paragraphs inside list items are the item's text.
@@ -189,11 +334,11 @@ impl Builder<'_> {
             Tag::Link { dest_url, .. } => Open::Link {
                 url: dest_url.to_string(),
                 content: Vec::new(),
-                offset,
+                range,
             },
             Tag::Image { .. } => {
                 self.unsupported(
-                    offset,
+                    &range,
                     "an image",
                     "figures are not supported in sections yet",
                 );
@@ -216,7 +361,7 @@ impl Builder<'_> {
             | Tag::MetadataBlock(_) => {
                 if !matches!(tag, Tag::HtmlBlock) {
                     self.unsupported(
-                        offset,
+                        &range,
                         "this Markdown construct",
                         "write plain paragraphs, headings and lists",
                     );
@@ -289,17 +434,24 @@ impl Builder<'_> {
             Open::Link {
                 url,
                 content,
-                offset,
+                range,
             } => match url.strip_prefix(TERM_SCHEME) {
-                Some(term_id) => self.push_inline(Inline::TermRef {
-                    term_id: term_id.to_string(),
-                    content,
-                }),
+                Some(term_id) => {
+                    self.terms.push(TermUse {
+                        id: term_id.to_string(),
+                        at: Location::new(self.file, self.map.range(&range)),
+                    });
+                    self.push_inline(Inline::TermRef {
+                        term_id: term_id.to_string(),
+                        content,
+                    })
+                }
                 None if is_safe_url(&url) => self.push_inline(Inline::Link { url, content }),
                 None => {
                     // The words stay; the link does not reach the page.
                     self.refuse(
-                        offset,
+                        "unsafe-link",
+                        &range,
                         &format!("the link target `{url}` is not allowed"),
                         "link to http(s), mailto or a relative address; script and data links are never published",
                     );
@@ -313,17 +465,10 @@ impl Builder<'_> {
     }
 
     fn text(&mut self, text: &str) {
-        if self.pending_space {
-            self.pending_space = false;
-            let before = self.last_char();
-            let after = text.chars().find(|&c| !is_ambiguous(c));
-            // As CSS does: a line break next to a full-width character is no space.
-            // Quotes and dashes count as what stands on their far side: "体”" is
-            // Chinese, "Era.”" is English.
-            if let (Some(a), Some(b)) = (before, after)
-                && !(is_wide(a) || is_wide(b))
-            {
-                self.push_text(" ");
+        if std::mem::take(&mut self.pending_space) {
+            let glue = script::soft_break(self.last_char(), script::first_decisive(text));
+            if !glue.is_empty() {
+                self.push_text(glue);
             }
         }
         self.push_text(text);
@@ -372,7 +517,7 @@ impl Builder<'_> {
     fn last_char(&self) -> Option<char> {
         fn last_in(inlines: &[Inline]) -> Option<char> {
             inlines.iter().rev().find_map(|i| match i {
-                Inline::Text(t) => t.chars().rev().find(|&c| !is_ambiguous(c)),
+                Inline::Text(t) => script::last_decisive(t),
                 Inline::Emphasis(c)
                 | Inline::Strong(c)
                 | Inline::TermRef { content: c, .. }
@@ -424,39 +569,23 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Marks that Chinese sets full-width and English proportional.
-fn is_ambiguous(c: char) -> bool {
-    matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
-}
-
-/// Characters set on a full-width cell: CJK ideographs, kana, hangul, full-width
-/// punctuation. A line break beside one of them is no space.
-pub fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::plain_text;
 
+    fn parse_with_problems(text: &str, problems: &mut Vec<Diagnostic>) -> Vec<Block> {
+        let section = Section {
+            file: Path::new("t.md"),
+            source: text,
+            rendered: text,
+        };
+        parse(&section, &mut 0, &mut Vec::new(), problems)
+    }
+
     fn parse_str(text: &str) -> Vec<Block> {
-        let mut count = 0;
         let mut problems = Vec::new();
-        let blocks = parse(text, Path::new("t.md"), &mut count, &mut problems);
+        let blocks = parse_with_problems(text, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         blocks
     }
@@ -497,6 +626,17 @@ mod tests {
     }
 
     #[test]
+    fn spans_point_into_the_source_across_templates() {
+        let source = "甲{{ a }}乙<b>丙\n";
+        let rendered = "甲12345乙<b>丙\n";
+        let map = SourceMap::new(source, rendered);
+        let tag = rendered.find("<b>").unwrap();
+        assert_eq!(map.to_source(tag), source.find("<b>").unwrap());
+        assert_eq!(map.to_source(0), 0);
+        assert_eq!(map.to_source(rendered.len()), source.len());
+    }
+
+    #[test]
     fn strong_opening_a_paragraph_is_its_lead_in() {
         let blocks = parse_str("**坚决维护辖区安全稳定。**\n防范化解重大矛盾风险。");
         let p = paragraph(&blocks[0]);
@@ -513,13 +653,10 @@ mod tests {
         assert_eq!(blocks.len(), 1);
         assert_eq!(plain_text(&paragraph(&blocks[0]).content), "段落。");
         let mut problems = Vec::new();
-        parse(
-            "文字<script>x</script>",
-            Path::new("t.md"),
-            &mut 0,
-            &mut problems,
-        );
-        assert!(!problems.is_empty());
+        parse_with_problems("文字<script>x</script>", &mut problems);
+        // Once, at the opening tag.
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].location.range.start, "文字".len());
     }
 
     #[test]
@@ -531,12 +668,7 @@ mod tests {
             "vbscript:x",
         ] {
             let mut problems = Vec::new();
-            let blocks = parse(
-                &format!("[点此]({url})"),
-                Path::new("t.md"),
-                &mut 0,
-                &mut problems,
-            );
+            let blocks = parse_with_problems(&format!("[点此]({url})"), &mut problems);
             assert_eq!(problems.len(), 1, "{url}");
             assert!(matches!(&paragraph(&blocks[0]).content[..], [Inline::Text(t)] if t == "点此"));
         }

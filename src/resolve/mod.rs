@@ -5,19 +5,18 @@
 //! specs; the glossary and the cases become their blocks. Problems are collected, not thrown.
 
 mod charts;
+pub mod context;
+pub mod filters;
 mod markdown;
 mod tables;
 
 use std::path::Path;
 
-use tera::{Context, ErrorKind, Tera};
-
-use crate::check::{Diagnostic, Location};
-use crate::figures::{self, Figures};
+use crate::diag::Diagnostic;
+use crate::figures::Figures;
 use crate::model::{Annex, Block, Case, Figure, GlossaryEntry, Lang, Meta, Report, SourceSpan};
-use crate::source::{self, AnnexContent, Edition, ExhibitKind, Sources};
-
-pub use markdown::is_wide;
+use crate::source::{AnnexContent, Edition, ExhibitKind, Sources};
+use context::{Origin, RenderContext};
 
 /// Build the report of one edition (language). Always returns a report (possibly with
 /// holes where a section failed), with every problem found on the way.
@@ -27,53 +26,28 @@ pub fn resolve(
     edition: &Edition,
 ) -> (Report, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let mut tera = Tera::new();
-    // Sections are Markdown: escaping belongs to the HTML renderer, not here.
-    tera.autoescape_on(Vec::<&str>::new());
-    figures::format::register(&mut tera, figures.notes(), edition.lang);
-    let context = match Context::from_serialize(figures) {
-        Ok(context) => context,
-        Err(e) => {
-            problems.push(Diagnostic::error(
-                Location::new(Path::new(source::CASELOAD), 0),
-                format!("the figures cannot be handed to templates: {e}"),
-            ));
-            Context::new()
-        }
-    };
+    let ctx = RenderContext::new(sources, figures, edition, &mut problems);
 
     let mut body = Vec::new();
     let mut heading_count = 0;
+    let mut terms = Vec::new();
     for file in &edition.sections {
         let text = sources.text(file);
-        figures.notes().start_file(file);
-        match tera.render_str(text, &context, false) {
-            Ok(rendered) => body.extend(markdown::parse(
-                &rendered,
+        if let Some(rendered) = ctx.render(text, Origin::File(file), &mut problems) {
+            let section = markdown::Section {
                 file,
+                source: text,
+                rendered: &rendered,
+            };
+            body.extend(markdown::parse(
+                &section,
                 &mut heading_count,
+                &mut terms,
                 &mut problems,
-            )),
-            Err(e) => problems.push(template_problem(file, &e)),
+            ));
         }
     }
 
-    let table_inputs = tables::TableInputs {
-        lang: edition.lang,
-        sources,
-        labels: &edition.labels,
-        figures,
-        tera: &tera,
-        context: &context,
-    };
-    let chart_inputs = charts::ChartInputs {
-        sources,
-        labels: &edition.labels,
-        figures,
-        lang: edition.lang,
-        tera: &tera,
-        context: &context,
-    };
     let mut annexes = Vec::new();
     for (index, annex) in edition.annexes.iter().enumerate() {
         let number = index as u32 + 1;
@@ -82,12 +56,10 @@ pub fn resolve(
                 .iter()
                 .filter_map(|e| match e.kind {
                     ExhibitKind::Table => {
-                        tables::build(&e.id, &e.listed_at, &table_inputs, &mut problems)
-                            .map(Block::Table)
+                        tables::build(&e.id, &e.listed_at, &ctx, &mut problems).map(Block::Table)
                     }
                     ExhibitKind::Chart => {
-                        charts::build(&e.id, &e.listed_at, &chart_inputs, &mut problems)
-                            .map(Block::Chart)
+                        charts::build(&e.id, &e.listed_at, &ctx, &mut problems).map(Block::Chart)
                     }
                 })
                 .collect(),
@@ -104,7 +76,7 @@ pub fn resolve(
                             caption: f.caption.clone(),
                             image: f.image.clone(),
                         }),
-                        span: entry_span(sources, file, &e.id),
+                        span: entry_span(sources, file, i),
                     })
                     .collect(),
             )],
@@ -121,7 +93,7 @@ pub fn resolve(
                             caption: f.caption.clone(),
                             image: f.image.clone(),
                         }),
-                        span: entry_span(sources, file, &c.id),
+                        span: entry_span(sources, file, i),
                     })
                     .collect(),
             )],
@@ -134,6 +106,8 @@ pub fn resolve(
             blocks,
         });
     }
+
+    check_terms(&terms, &annexes, &mut problems);
 
     let labels = &edition.labels;
     let speaker = match edition.lang {
@@ -158,43 +132,45 @@ pub fn resolve(
     (report, problems)
 }
 
-/// Where a glossary term or case `id:` stands.
-fn entry_span(sources: &Sources, file: &Path, id: &str) -> SourceSpan {
-    let text = sources.text(file);
-    let needle = format!("id: {id}");
-    let offset = text.find(&needle).unwrap_or(0);
-    SourceSpan {
-        file: file.to_path_buf(),
-        line: text[..offset].matches('\n').count() + 1,
+/// Markdown prose, without templates, as a section of `file` becomes blocks: what
+/// tools and tests compare when they change a section's text but not its meaning.
+pub fn prose(file: &Path, text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let section = markdown::Section {
+        file,
+        source: text,
+        rendered: text,
+    };
+    let blocks = markdown::parse(&section, &mut 0, &mut Vec::new(), &mut problems);
+    (blocks, problems)
+}
+
+/// Every `[words](term:ID)` must name an entry of the glossary.
+fn check_terms(terms: &[markdown::TermUse], annexes: &[Annex], problems: &mut Vec<Diagnostic>) {
+    let defined: std::collections::BTreeSet<&str> = annexes
+        .iter()
+        .flat_map(|a| &a.blocks)
+        .filter_map(|b| match b {
+            Block::Glossary(entries) => Some(entries),
+            _ => None,
+        })
+        .flatten()
+        .map(|e| e.id.as_str())
+        .collect();
+    for term in terms.iter().filter(|t| !defined.contains(t.id.as_str())) {
+        problems.push(
+            Diagnostic::error(
+                "unknown-term",
+                term.at.clone(),
+                format!("the glossary has no term `{}`", term.id),
+            )
+            .with_hint("add the term to the glossary, or correct the id after `term:`"),
+        );
     }
 }
 
-/// A Tera error as a diagnostic in the template's own file.
-pub(crate) fn template_problem(file: &Path, error: &tera::Error) -> Diagnostic {
-    match error.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let span = report.span();
-            let mut message = report.message().to_string();
-            let mut cause = std::error::Error::source(error);
-            while let Some(inner) = cause {
-                message.push_str(": ");
-                message.push_str(&inner.to_string());
-                cause = inner.source();
-            }
-            let hint = if message.contains("is not defined") {
-                "check the spelling; the figures a section can use are listed in report/README.md"
-            } else if message.contains("comment") {
-                "`{#` starts a template comment: write a heading anchor as `{ #id }`, with spaces"
-            } else {
-                "a figure is written {{ name | filter(arg=value) }}; see report/README.md"
-            };
-            Diagnostic::error(
-                Location::new(file, span.range.start),
-                format!("template: {message}"),
-            )
-            .with_length(span.range.len())
-            .with_hint(hint)
-        }
-        _ => Diagnostic::error(Location::new(file, 0), format!("template: {error}")),
-    }
+/// The `index`th entry of a glossary or cases file, whole.
+fn entry_span(sources: &Sources, file: &Path, index: usize) -> SourceSpan {
+    let range = sources.yaml(file).value(&[&index.to_string()]);
+    SourceSpan::new(file, range.unwrap_or(0..0))
 }

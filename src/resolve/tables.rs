@@ -1,85 +1,46 @@
 //! Annex tables: a spec from `data/tables.yaml` plus the figures → a model table.
 
-use std::path::Path;
-
-use tera::{Context, Tera};
-
-use super::template_problem;
-use crate::check::{Diagnostic, Location};
+use super::context::{Catalog, RenderContext};
+use crate::diag::{Diagnostic, Location};
 use crate::figures::{Figures, format};
-use crate::model::{Align, Cell, Lang, SourceSpan, Table};
-use crate::source::{self, Labels, SeriesSpec, Sources, TableLayout, YearRef};
+use crate::model::{Align, Cell, Lang, Table};
+use crate::source::{self, SeriesSpec, TableLayout, YearRef};
 
 /// The key of the published total among a year's counts.
 const TOTAL: &str = "total";
-
-/// What a table is drawn from: the data, the language's texts, and Tera to render them.
-pub struct TableInputs<'a> {
-    /// The language counts are written in (`105890`, `105,890`).
-    pub lang: Lang,
-    pub sources: &'a Sources,
-    pub labels: &'a Labels,
-    pub figures: &'a Figures,
-    pub tera: &'a Tera,
-    pub context: &'a Context,
-}
 
 /// The table `id`, named in `report.yaml` at `listed_at`.
 pub fn build(
     id: &str,
     listed_at: &Location,
-    inputs: &TableInputs,
+    ctx: &RenderContext,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Table> {
-    let TableInputs {
-        lang,
-        sources,
-        labels,
-        figures,
-        tera,
-        context,
-    } = *inputs;
-    let Some(spec) = sources.tables.iter().find(|t| t.id == id) else {
-        problems.push(
-            Diagnostic::error(
-                listed_at.clone(),
-                format!("there is no table `{id}` in {}", source::TABLES),
-            )
-            .with_length(id.len())
-            .with_hint("correct the id, or define the table in data/tables.yaml"),
-        );
-        return None;
+    let (sources, labels, figures, lang) = (ctx.sources, ctx.labels, ctx.figures, ctx.lang);
+    let catalog = Catalog {
+        kind: "table",
+        file: source::TABLES,
+        specs: &sources.tables,
+        texts: &labels.tables,
+        id_of: |t| &t.id,
     };
-    let Some(texts) = labels.tables.get(id) else {
-        problems.push(
-            Diagnostic::error(
-                listed_at.clone(),
-                format!("table `{id}` has no texts in this language"),
-            )
-            .with_length(id.len())
-            .with_hint(format!(
-                "add `{id}:` under `tables:` in the language's {}",
-                source::LABELS
-            )),
-        );
-        return None;
-    };
-    let file = Path::new(source::TABLES);
-    let text = sources.text(file);
-    let offset = text.find(&format!("id: {id}")).unwrap_or(0);
-    let at = Location::new(file, offset);
+    let exhibit = ctx.exhibit(catalog, id, listed_at, problems)?;
+    let (spec, texts, at) = (exhibit.spec, exhibit.texts, &exhibit.at);
     if spec.rows.is_empty() && spec.columns.is_empty() {
         problems.push(
-            Diagnostic::error(at.clone(), format!("table `{id}` has no rows or columns"))
-                .with_hint(
-                    "add `rows:` (categories-as-columns) or `columns:` (categories-as-rows)",
-                ),
+            Diagnostic::error(
+                "table-shape",
+                at.clone(),
+                format!("table `{id}` has no rows or columns"),
+            )
+            .with_hint("add `rows:` (categories-as-columns) or `columns:` (categories-as-rows)"),
         );
     }
     for series in spec.rows.iter().chain(&spec.columns) {
         if series.series.is_some() == series.change.is_some() {
             problems.push(
                 Diagnostic::error(
+                    "table-shape",
                     at.clone(),
                     format!(
                         "`{}` in table `{id}` needs either `series` or `change`",
@@ -91,16 +52,11 @@ pub fn build(
         }
     }
 
-    let mut render = |s: &str| match tera.render_str(s, context, false) {
-        Ok(r) => r,
-        Err(e) => {
-            let mut problem = template_problem(file, &e);
-            problem.location = at.clone();
-            problems.push(problem);
-            s.to_string()
-        }
+    let names = (source::TABLES, "tables", id);
+    let mut render = |s: &str, spec_path: &[&str], label_path: &[&str]| {
+        let at = ctx.text_location(&exhibit, names, spec_path, label_path);
+        ctx.render_value(s, &at, problems)
     };
-
     let categories = &sources.caseload.categories;
     let category = |id: &str| labels.categories.get(id).cloned().unwrap_or_default();
     let series_label = |i: usize| texts.labels.get(i).cloned().unwrap_or_default();
@@ -111,7 +67,9 @@ pub fn build(
             header.push(text_cell(texts.total_label.clone()));
             let mut rows = Vec::new();
             for (i, row) in spec.rows.iter().enumerate() {
-                let mut cells = vec![text_cell(render(&series_label(i)))];
+                let n = i.to_string();
+                let label = render(&series_label(i), &["rows", &n, "label"], &["labels", &n]);
+                let mut cells = vec![text_cell(label)];
                 for key in categories.iter().map(|c| c.id.as_str()).chain([TOTAL]) {
                     cells.push(number_cell(value(row, key, figures, lang)));
                 }
@@ -121,7 +79,11 @@ pub fn build(
         }
         TableLayout::CategoriesAsRows => {
             let mut header = vec![text_cell(String::new())];
-            header.extend((0..spec.columns.len()).map(|i| text_cell(render(&series_label(i)))));
+            for i in 0..spec.columns.len() {
+                let n = i.to_string();
+                let label = render(&series_label(i), &["columns", &n, "label"], &["labels", &n]);
+                header.push(text_cell(label));
+            }
             let mut rows = Vec::new();
             let labelled = categories
                 .iter()
@@ -139,15 +101,21 @@ pub fn build(
     };
     Some(Table {
         id: spec.id.clone(),
-        title: texts.title.as_deref().map(&mut render),
-        unit: texts.unit.as_deref().map(&mut render),
-        caption: texts.caption.as_deref().map(&mut render),
+        title: texts
+            .title
+            .as_deref()
+            .map(|t| render(t, &["title"], &["title"])),
+        unit: texts
+            .unit
+            .as_deref()
+            .map(|t| render(t, &["unit"], &["unit"])),
+        caption: texts
+            .caption
+            .as_deref()
+            .map(|t| render(t, &["caption"], &["caption"])),
         header,
         rows,
-        span: SourceSpan {
-            file: file.to_path_buf(),
-            line: text[..offset].matches('\n').count() + 1,
-        },
+        span: exhibit.span,
     })
 }
 

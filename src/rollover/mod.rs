@@ -16,6 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::DRAFT_MARKER;
+use crate::source::files::{copy_dir, prose_files};
 use crate::source::{self, Category};
 
 /// What `new` did, for the command to report.
@@ -84,7 +85,11 @@ pub fn new_year(
     let read = |file: &Path| {
         let path = report_dir.join(file);
         source::read_regular_file(&path, source::MAX_FILE_BYTES + 1)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .map(|bytes| {
+                // A byte-order mark says nothing; the file is rewritten without it.
+                let text = String::from_utf8_lossy(&bytes);
+                text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned()
+            })
             .map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
     let mut edits = vec![
@@ -329,46 +334,6 @@ fn indent(line: &str) -> usize {
 
 fn is_top_level(line: &str) -> bool {
     !line.trim().is_empty() && indent(line) == 0
-}
-
-/// The report's prose: every Markdown file in its subfolders (`zh/`, `en/`, …), by path
-/// relative to `report_dir`, in name order. The authors' guide at the top is not prose.
-pub(crate) fn prose_files(report_dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut pending = vec![PathBuf::new()];
-    while let Some(folder) = pending.pop() {
-        for entry in std::fs::read_dir(report_dir.join(&folder))? {
-            let entry = entry?;
-            let path = folder.join(entry.file_name());
-            if entry.file_type()?.is_dir() {
-                pending.push(path);
-            } else if !folder.as_os_str().is_empty() && path.extension().is_some_and(|e| e == "md")
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// Copy the folder `from` to `to`, regular files only: a named pipe or a device is an
-/// error naming it (copying one could wait forever).
-pub(crate) fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            let bytes = source::read_regular_file(&entry.path(), u64::MAX).map_err(|e| {
-                std::io::Error::new(e.kind(), format!("{}: {e}", entry.path().display()))
-            })?;
-            std::fs::write(target, bytes)?;
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -4,16 +4,17 @@
 //! YAML is parsed here (and only here) into the plain structs below; nothing is
 //! computed or cross-checked yet.
 
+pub mod files;
+mod schema;
 mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use crate::check::{Diagnostic, Location};
+use crate::diag::{Diagnostic, LineIndex, Location};
 use crate::model::Lang;
-pub use yaml::locate_key;
+pub use schema::*;
+pub use yaml::{Node, YamlSpans};
 
 /// The manifest file every report folder holds.
 pub const MANIFEST: &str = "report.yaml";
@@ -30,6 +31,10 @@ pub struct Sources {
     pub root: PathBuf,
     /// Text of every file read, by path relative to `root`.
     pub files: BTreeMap<PathBuf, String>,
+    /// Where the keys and values of every YAML file read stand.
+    pub spans: BTreeMap<PathBuf, YamlSpans>,
+    /// The lines of every file read.
+    pub lines: BTreeMap<PathBuf, LineIndex>,
     pub manifest: Manifest,
     pub caseload: Caseload,
     pub tables: Vec<TableSpec>,
@@ -48,62 +53,6 @@ pub struct Edition {
     pub labels: Labels,
 }
 
-/// The texts of a language that are not prose: front matter, annex titles, the names
-/// of case categories and the texts of tables and charts. For the source language they
-/// come from `report.yaml`, `data/caseload.yaml`, `data/tables.yaml` and
-/// `data/charts.yaml`; for a translation from its `labels.yaml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Labels {
-    pub court: String,
-    pub title: String,
-    pub occasion: Vec<String>,
-    pub speaker: Speaker,
-    pub salutation: String,
-    pub annexes: Vec<AnnexLabels>,
-    pub categories: BTreeMap<String, CategoryLabels>,
-    pub tables: BTreeMap<String, TableLabels>,
-    #[serde(default)]
-    pub charts: BTreeMap<String, ChartLabels>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnnexLabels {
-    pub label: String,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CategoryLabels {
-    pub short: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableLabels {
-    pub title: Option<String>,
-    pub unit: Option<String>,
-    pub caption: Option<String>,
-    pub total_label: String,
-    /// The labels of the table's rows or columns, in the order of its spec.
-    pub labels: Vec<String>,
-}
-
-/// The texts of one chart in one language. Category names come from `categories`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChartLabels {
-    pub title: String,
-    pub unit: Option<String>,
-    /// One legend entry per year of the chart's `years`, in the same order.
-    pub legend: Vec<String>,
-    /// Heading of the change labels of a grouped bar chart ("同比").
-    pub change: Option<String>,
-}
-
 /// Name of a translation's labels file in its folder.
 pub const LABELS: &str = "labels.yaml";
 
@@ -111,53 +60,35 @@ impl Sources {
     pub fn text(&self, file: &Path) -> &str {
         self.files.get(file).map(String::as_str).unwrap_or("")
     }
-}
 
-/// `report.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Manifest {
-    pub court: String,
-    pub title: String,
-    pub year: i32,
-    pub languages: Vec<String>,
-    pub occasion: Occasion,
-    pub speaker: Speaker,
-    pub salutation: String,
-    pub sections: Vec<String>,
-    #[serde(default)]
-    pub annexes: Vec<AnnexEntry>,
-}
+    /// The spans of a YAML file (none for a file not read).
+    pub fn yaml(&self, file: &Path) -> &YamlSpans {
+        static NONE: std::sync::OnceLock<YamlSpans> = std::sync::OnceLock::new();
+        self.spans
+            .get(file)
+            .unwrap_or_else(|| NONE.get_or_init(YamlSpans::default))
+    }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Occasion {
-    pub date: String,
-    pub lines: Vec<String>,
-}
+    /// Where the value at `path` of the YAML file `file` stands, or the nearest key the
+    /// file has on the way there.
+    pub fn yaml_location(&self, file: &Path, path: &[&str]) -> Location {
+        let spans = self.yaml(file);
+        let range = spans.value(path).unwrap_or_else(|| spans.nearest_key(path));
+        Location::new(file, range)
+    }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Speaker {
-    pub position: String,
-    pub name: String,
-}
+    /// Where the key at `path` of the YAML file `file` stands (see [`Sources::yaml_location`]).
+    pub fn yaml_key_location(&self, file: &Path, path: &[&str]) -> Location {
+        Location::new(file, self.yaml(file).nearest_key(path))
+    }
 
-/// One annex as `report.yaml` lists it: a label, a title and exactly one kind of content
-/// (tables and charts count as one kind: exhibits from the data).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnnexEntry {
-    pub label: String,
-    pub title: String,
-    #[serde(default)]
-    pub tables: Vec<String>,
-    /// Chart ids from `data/charts.yaml`. A chart stands right after the table of the
-    /// same id; a chart no listed table shares its id with follows the tables.
-    #[serde(default)]
-    pub charts: Vec<String>,
-    pub glossary: Option<String>,
-    pub cases: Option<String>,
+    /// The lines of a file read (none for a file not read).
+    pub fn line_index(&self, file: &Path) -> &LineIndex {
+        static NONE: std::sync::OnceLock<LineIndex> = std::sync::OnceLock::new();
+        self.lines
+            .get(file)
+            .unwrap_or_else(|| NONE.get_or_init(LineIndex::default))
+    }
 }
 
 /// An annex with its content files read.
@@ -196,185 +127,13 @@ pub enum ExhibitKind {
     Chart,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GlossarySource {
-    pub id: String,
-    /// In a translation: the hash of the source-language entry it translates.
-    pub zh: Option<String>,
-    pub term: String,
-    pub definition: String,
-    pub figure: Option<FigureSource>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CaseSource {
-    pub id: String,
-    /// In a translation: the hash of the source-language entry it translates.
-    pub zh: Option<String>,
-    pub title: String,
-    pub body: String,
-    pub figure: Option<FigureSource>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FigureSource {
-    pub caption: String,
-    pub image: Option<PathBuf>,
-}
-
-/// `data/caseload.yaml`: raw counts as published. A figure written with no value
-/// (`criminal:` after `nianbao new`) is not filled in yet and is absent here;
-/// `figures::compute` names each one the report needs.
-#[derive(Debug, Clone, Default)]
-pub struct Caseload {
-    pub categories: Vec<Category>,
-    /// Year → category id (and `total`) → count.
-    pub received: BTreeMap<i32, BTreeMap<String, u64>>,
-    pub closed: BTreeMap<i32, BTreeMap<String, u64>>,
-    pub pending: BTreeMap<i32, u64>,
-    pub first_instance_acceptance_percent: BTreeMap<i32, f64>,
-    pub closed_per_judge: BTreeMap<i32, u64>,
-}
-
-/// `data/caseload.yaml` as written: every figure may still be empty.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CaseloadText {
-    categories: Vec<Category>,
-    received: BTreeMap<i32, Option<BTreeMap<String, Option<u64>>>>,
-    closed: BTreeMap<i32, Option<BTreeMap<String, Option<u64>>>>,
-    pending: BTreeMap<i32, Option<u64>>,
-    first_instance_acceptance_percent: BTreeMap<i32, Option<f64>>,
-    closed_per_judge: BTreeMap<i32, Option<u64>>,
-}
-
-impl From<CaseloadText> for Caseload {
-    /// Drop the figures not filled in yet.
-    fn from(text: CaseloadText) -> Caseload {
-        fn filled<K: Ord, V>(map: BTreeMap<K, Option<V>>) -> BTreeMap<K, V> {
-            map.into_iter().filter_map(|(k, v)| Some((k, v?))).collect()
-        }
-        let by_year = |map: BTreeMap<i32, Option<BTreeMap<String, Option<u64>>>>| {
-            map.into_iter()
-                .map(|(year, counts)| (year, filled(counts.unwrap_or_default())))
-                .collect()
-        };
-        Caseload {
-            categories: text.categories,
-            received: by_year(text.received),
-            closed: by_year(text.closed),
-            pending: filled(text.pending),
-            first_instance_acceptance_percent: filled(text.first_instance_acceptance_percent),
-            closed_per_judge: filled(text.closed_per_judge),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Category {
-    pub id: String,
-    pub short: String,
-    pub name: String,
-}
-
-/// One table of `data/tables.yaml`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableSpec {
-    pub id: String,
-    pub title: Option<String>,
-    pub unit: Option<String>,
-    pub caption: Option<String>,
-    pub layout: TableLayout,
-    pub total_label: String,
-    #[serde(default)]
-    pub rows: Vec<SeriesSpec>,
-    #[serde(default)]
-    pub columns: Vec<SeriesSpec>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum TableLayout {
-    CategoriesAsColumns,
-    CategoriesAsRows,
-}
-
-/// A row or column of a table: either a series of counts or a year-over-year change.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeriesSpec {
-    pub label: String,
-    pub series: Option<Series>,
-    pub year: Option<YearRef>,
-    pub change: Option<Series>,
-    pub digits: Option<usize>,
-}
-
-/// One chart of `data/charts.yaml`: what it draws; its texts are in [`ChartLabels`].
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ChartSpec {
-    pub id: String,
-    pub kind: ChartKind,
-    pub series: Series,
-    /// The years drawn, earlier first: `[current]`, or `[previous, current]` to compare.
-    pub years: Vec<YearRef>,
-    /// Which name of each category labels it: `short` (刑事) or `name` (刑事案件).
-    #[serde(default)]
-    pub category_label: CategoryLabel,
-    /// The categories drawn, by id; all of `data/caseload.yaml` when left out.
-    #[serde(default)]
-    pub categories: Vec<String>,
-    pub title: String,
-    pub unit: Option<String>,
-    pub legend: Vec<String>,
-    pub change: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChartKind {
-    /// One bar per category, for one year.
-    Bar,
-    /// Two bars per category (one per year), each pair labelled with its change.
-    GroupedBar,
-    /// Each category's share of the year's total.
-    Pie,
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum CategoryLabel {
-    #[default]
-    Short,
-    Name,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Series {
-    Received,
-    Closed,
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum YearRef {
-    Current,
-    Previous,
-}
-
 /// Read a report folder. Returns every problem found on the way; a problem that
 /// leaves nothing to work with (no readable manifest) ends the load early.
 pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let mut loader = Loader {
         root: root.to_path_buf(),
         files: BTreeMap::new(),
+        spans: BTreeMap::new(),
         problems: Vec::new(),
     };
     let manifest_path = PathBuf::from(MANIFEST);
@@ -407,11 +166,14 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     let mut editions = Vec::new();
     for (index, code) in manifest.languages.iter().enumerate() {
         let Some(lang) = Lang::from_code(code) else {
-            let at = loader.manifest_location(&["languages"], code);
+            let at = loader.manifest_location(&["languages", &index.to_string()]);
             loader.problems.push(
-                Diagnostic::error(at, format!("`{code}` is not a language nianbao knows"))
-                    .with_length(code.len())
-                    .with_hint("write `zh` (Chinese, the source) and `en` (English)"),
+                Diagnostic::error(
+                    "unknown-language",
+                    at,
+                    format!("`{code}` is not a language nianbao knows"),
+                )
+                .with_hint("write `zh` (Chinese, the source) and `en` (English)"),
             );
             continue;
         };
@@ -425,9 +187,9 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
                 .unwrap_or_default()
         };
         let mut sections = Vec::new();
-        for name in &manifest.sections {
+        for (i, name) in manifest.sections.iter().enumerate() {
             let path = Path::new(code).join(name);
-            let listed_at = loader.manifest_location(&["sections"], name);
+            let listed_at = loader.manifest_location(&["sections", &i.to_string()]);
             if loader.read(&path, Some(listed_at)).is_some() {
                 sections.push(path);
             }
@@ -442,7 +204,7 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
                     label: entry.label.clone(),
                     title: entry.title.clone(),
                 });
-            if let Some(content) = loader.annex_content(code, entry) {
+            if let Some(content) = loader.annex_content(code, i, entry) {
                 annexes.push(AnnexSource {
                     label: names.label,
                     title: names.title,
@@ -459,9 +221,16 @@ pub fn load(root: &Path) -> Result<Sources, Vec<Diagnostic>> {
     }
 
     if loader.problems.is_empty() {
+        let lines = loader
+            .files
+            .iter()
+            .map(|(path, text)| (path.clone(), LineIndex::new(text)))
+            .collect();
         Ok(Sources {
             root: loader.root,
             files: loader.files,
+            spans: loader.spans,
+            lines,
             manifest,
             caseload,
             tables,
@@ -538,6 +307,7 @@ enum Unreadable {
 struct Loader {
     root: PathBuf,
     files: BTreeMap<PathBuf, String>,
+    spans: BTreeMap<PathBuf, YamlSpans>,
     problems: Vec<Diagnostic>,
 }
 
@@ -545,7 +315,7 @@ impl Loader {
     /// Read one file into `files`. `listed_at` is where the manifest names it, so that a
     /// missing file is reported where the author can fix the name.
     fn read(&mut self, path: &Path, listed_at: Option<Location>) -> Option<()> {
-        let location = listed_at.unwrap_or_else(|| Location::new(path, 0));
+        let location = listed_at.unwrap_or_else(|| Location::at(path, 0));
         match self.read_text(path) {
             Ok(text) => {
                 self.files.insert(path.to_path_buf(), text);
@@ -557,7 +327,7 @@ impl Loader {
             }
             Err(Unreadable::Named { message, hint }) => {
                 self.problems
-                    .push(Diagnostic::error(location, message).with_hint(hint));
+                    .push(Diagnostic::error("unreadable", location, message).with_hint(hint));
                 None
             }
         }
@@ -622,12 +392,19 @@ impl Loader {
                 self.files.insert(path.to_path_buf(), text);
                 return Err(Unreadable::Here(
                     Diagnostic::error(
-                        Location::new(path, offset),
+                        "not-utf8",
+                        Location::at(path, offset),
                         "the file is not valid UTF-8 text",
                     )
                     .with_hint("save the file as UTF-8"),
                 ));
             }
+        };
+        // Older Windows editors start a UTF-8 file with a byte-order mark: it says
+        // nothing about the text, and is dropped.
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
         };
         if let Some((offset, c)) = text
             .char_indices()
@@ -639,8 +416,12 @@ impl Loader {
             );
             self.files.insert(path.to_path_buf(), text);
             return Err(Unreadable::Here(
-                Diagnostic::error(Location::new(path, offset), message)
-                    .with_hint("delete it (editors often show nothing there); save the file as UTF-8 without a byte-order mark"),
+                Diagnostic::error(
+                    "control-character",
+                    Location::new(path, offset..offset + c.len_utf8()),
+                    message,
+                )
+                .with_hint("delete it (editors often show nothing there)"),
             ));
         }
         Ok(text)
@@ -649,7 +430,10 @@ impl Loader {
     fn parse<T: serde::de::DeserializeOwned>(&mut self, path: &Path) -> Option<T> {
         let text = self.files.get(path)?;
         match yaml::parse(path, text) {
-            Ok(value) => Some(value),
+            Ok((value, spans)) => {
+                self.spans.insert(path.to_path_buf(), spans);
+                Some(value)
+            }
             Err(problem) => {
                 self.problems.push(problem);
                 None
@@ -663,13 +447,13 @@ impl Loader {
             return;
         }
         let value = year.to_string();
-        let at = self.manifest_location(&["year"], &value);
+        let at = self.manifest_location(&["year"]);
         self.problems.push(
             Diagnostic::error(
+                "year",
                 at,
                 format!("the report cannot cover the year {value}: a year has four digits"),
             )
-            .with_length(value.len())
             .with_hint("write the year the report covers, e.g. `year: 2023`"),
         );
     }
@@ -716,16 +500,13 @@ impl Loader {
                 ));
             }
         }
-        let text = self
-            .files
-            .get(Path::new(CASELOAD))
-            .map_or("", String::as_str);
         for (keys, value, rule, hint) in found {
             let path: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let offset = yaml::locate_key(text, &path).unwrap_or(0);
+            let at = self.location(Path::new(CASELOAD), &path);
             self.problems.push(
                 Diagnostic::error(
-                    Location::new(Path::new(CASELOAD), offset),
+                    "out-of-range",
+                    at,
                     format!("`{}` is {value}: {rule}", path.join(".")),
                 )
                 .with_hint(hint),
@@ -733,25 +514,36 @@ impl Loader {
         }
     }
 
-    /// Where `value` stands below the key `keys` in `report.yaml`.
-    fn manifest_location(&self, keys: &[&str], value: &str) -> Location {
-        let text = self
-            .files
-            .get(Path::new(MANIFEST))
-            .map_or("", String::as_str);
-        let offset = yaml::locate_after_key(text, keys, value).unwrap_or(0);
-        Location::new(Path::new(MANIFEST), offset)
+    /// Where the value at `path` stands in the YAML file `file`.
+    fn location(&self, file: &Path, path: &[&str]) -> Location {
+        let range = self.spans.get(file).map_or(0..0, |spans| {
+            spans.value(path).unwrap_or_else(|| spans.nearest_key(path))
+        });
+        Location::new(file, range)
     }
 
-    fn annex_content(&mut self, folder: &str, entry: &AnnexEntry) -> Option<AnnexContent> {
+    /// Where the value at `path` stands in `report.yaml`.
+    fn manifest_location(&self, path: &[&str]) -> Location {
+        self.location(Path::new(MANIFEST), path)
+    }
+
+    /// The content of the annex `entry`, the `index`th of `report.yaml`.
+    fn annex_content(
+        &mut self,
+        folder: &str,
+        index: usize,
+        entry: &AnnexEntry,
+    ) -> Option<AnnexContent> {
+        let index = index.to_string();
         let exhibits = !entry.tables.is_empty() || !entry.charts.is_empty();
         let kinds = usize::from(exhibits)
             + usize::from(entry.glossary.is_some())
             + usize::from(entry.cases.is_some());
         if kinds != 1 {
-            let location = self.manifest_location(&["annexes"], &entry.label);
+            let location = self.manifest_location(&["annexes", &index, "label"]);
             self.problems.push(
                 Diagnostic::error(
+                    "annex-content",
                     location,
                     format!(
                         "annex `{}` must hold exactly one of `tables` (with `charts`), `glossary` or `cases`",
@@ -762,55 +554,43 @@ impl Loader {
             );
             return None;
         }
-        if let Some(name) = &entry.glossary {
+        for (key, name) in [("glossary", &entry.glossary), ("cases", &entry.cases)] {
+            let Some(name) = name else { continue };
             let file = Path::new(folder).join(name);
-            let listed_at = self.manifest_location(&["annexes"], name);
+            let listed_at = self.manifest_location(&["annexes", &index, key]);
             self.read(&file, Some(listed_at))?;
-            let entries = self.parse::<Vec<GlossarySource>>(&file)?;
-            return Some(AnnexContent::Glossary { file, entries });
+            return Some(if key == "glossary" {
+                let entries = self.parse::<Vec<GlossarySource>>(&file)?;
+                AnnexContent::Glossary { file, entries }
+            } else {
+                let entries = self.parse::<Vec<CaseSource>>(&file)?;
+                AnnexContent::Cases { file, entries }
+            });
         }
-        if let Some(name) = &entry.cases {
-            let file = Path::new(folder).join(name);
-            let listed_at = self.manifest_location(&["annexes"], name);
-            self.read(&file, Some(listed_at))?;
-            let entries = self.parse::<Vec<CaseSource>>(&file)?;
-            return Some(AnnexContent::Cases { file, entries });
-        }
-        let exhibit = |kind, id: &String| Exhibit {
+        let exhibit = |kind, key: &str, i: usize, id: &String| Exhibit {
             kind,
             id: id.clone(),
-            listed_at: self.manifest_location(&["annexes"], id),
+            listed_at: self.manifest_location(&["annexes", &index, key, &i.to_string()]),
         };
         // Each chart right after the table it shares its id with; the others last.
+        let charts: Vec<Exhibit> = entry
+            .charts
+            .iter()
+            .enumerate()
+            .map(|(i, id)| exhibit(ExhibitKind::Chart, "charts", i, id))
+            .collect();
         let mut exhibits = Vec::new();
-        for id in &entry.tables {
-            exhibits.push(exhibit(ExhibitKind::Table, id));
-            if entry.charts.contains(id) {
-                let mut chart = exhibit(ExhibitKind::Chart, id);
-                chart.listed_at = self.chart_location(id);
-                exhibits.push(chart);
-            }
+        for (i, id) in entry.tables.iter().enumerate() {
+            exhibits.push(exhibit(ExhibitKind::Table, "tables", i, id));
+            exhibits.extend(charts.iter().find(|c| &c.id == id).cloned());
         }
-        for id in entry.charts.iter().filter(|id| !entry.tables.contains(id)) {
-            let mut chart = exhibit(ExhibitKind::Chart, id);
-            chart.listed_at = self.chart_location(id);
-            exhibits.push(chart);
-        }
+        exhibits.extend(
+            charts
+                .iter()
+                .filter(|c| !entry.tables.contains(&c.id))
+                .cloned(),
+        );
         Some(AnnexContent::Exhibits(exhibits))
-    }
-
-    /// Where `id` stands in the `charts:` list of `report.yaml` (it may also stand in
-    /// `tables:`, before it).
-    fn chart_location(&self, id: &str) -> Location {
-        let text = self
-            .files
-            .get(Path::new(MANIFEST))
-            .map_or("", String::as_str);
-        let offset = text
-            .find("charts:")
-            .and_then(|start| text[start..].find(id).map(|i| start + i))
-            .unwrap_or(0);
-        Location::new(Path::new(MANIFEST), offset)
     }
 }
 

@@ -310,7 +310,7 @@ mod tests {
         Block::Paragraph(Paragraph {
             lead: None,
             content,
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         })
     }
 

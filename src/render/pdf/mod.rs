@@ -45,9 +45,9 @@ pub struct PdfOutput {
 /// Characters of one block that a face could not set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GlyphProblem {
-    /// The block they stand in; the title block, which has no source line, gets
-    /// an empty path.
-    pub span: SourceSpan,
+    /// The block they stand in; `None` for what has no source of its own (the title
+    /// block, page numbers).
+    pub span: Option<SourceSpan>,
     /// Each character once, in order of appearance.
     pub chars: String,
     pub message: String,
@@ -55,16 +55,9 @@ pub struct GlyphProblem {
 
 impl fmt::Display for GlyphProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.span.file.as_os_str().is_empty() {
-            write!(f, "title block: {}", self.message)
-        } else {
-            write!(
-                f,
-                "{}:{}: {}",
-                self.span.file.display(),
-                self.span.line,
-                self.message
-            )
+        match &self.span {
+            Some(span) => write!(f, "{}: {}", span.file.display(), self.message),
+            None => write!(f, "title block: {}", self.message),
         }
     }
 }

@@ -42,7 +42,9 @@ pub(super) fn build(report: &Report, metrics: &dyn Metrics, typo: &'static Typog
 /// Text to compose into grid lines, and how.
 pub(super) struct Lines<'r> {
     pub role: Role,
-    pub span: &'r SourceSpan,
+    /// The block the text comes from; `None` for what has no source of its own (the
+    /// title block, annex titles).
+    pub span: Option<&'r SourceSpan>,
     pub runs: &'r [(String, Style)],
     /// First-line indent, in pt.
     pub indent: f32,
@@ -57,7 +59,7 @@ impl<'r> Lines<'r> {
     /// Unindented lines that keep with nothing and open no outline entry.
     pub fn new(
         role: Role,
-        span: &'r SourceSpan,
+        span: Option<&'r SourceSpan>,
         runs: &'r [(String, Style)],
         align: Align,
     ) -> Self {
@@ -113,7 +115,7 @@ impl<'a> Builder<'a> {
 
     /// Shapes runs, recording every character that needed the fallback face or
     /// that no face has, against `span`.
-    pub fn shape(&mut self, runs: &[(String, Style)], span: &SourceSpan) -> Vec<Atom> {
+    pub fn shape(&mut self, runs: &[(String, Style)], span: Option<&SourceSpan>) -> Vec<Atom> {
         let mut coverage = Coverage::default();
         let atoms = self.typo.shape(runs, self.metrics, &mut coverage);
         let mut faces: Vec<Face> = coverage.fell_back.iter().map(|(f, _)| *f).collect();
@@ -128,7 +130,7 @@ impl<'a> Builder<'a> {
                     .map(|(_, c)| *c),
             );
             self.fallbacks.push(GlyphProblem {
-                span: span.clone(),
+                span: span.cloned(),
                 message: format!(
                     "{} lacks {}; set in {} instead",
                     face.label(),
@@ -141,7 +143,7 @@ impl<'a> Builder<'a> {
         if !coverage.uncovered.is_empty() {
             let chars = unique(coverage.uncovered.iter().copied());
             self.uncovered.push(GlyphProblem {
-                span: span.clone(),
+                span: span.cloned(),
                 message: format!("no bundled font has {}", describe(&chars)),
                 chars,
             });
@@ -173,7 +175,7 @@ impl<'a> Builder<'a> {
             for (j, set) in set_lines.into_iter().enumerate() {
                 let line = GridLine {
                     role,
-                    span: span.clone(),
+                    span: span.cloned(),
                     set,
                     offset: 0.0,
                     measure: BLOCK_WIDTH,
@@ -188,23 +190,23 @@ impl<'a> Builder<'a> {
     }
 
     fn title_block(&mut self, meta: &Meta) {
-        let none = SourceSpan::default();
+        let none = None;
         let t = self.typo;
         let line = |text: &str, style: Style| vec![(text.to_string(), style)];
         let title = line(&meta.title, t.title);
-        self.lines(Lines::new(Role::Title, &none, &title, Align::Center));
+        self.lines(Lines::new(Role::Title, none, &title, Align::Center));
         self.blank(false);
         for occasion in &meta.occasion {
             let occasion = line(occasion, t.occasion);
-            self.lines(Lines::new(Role::Occasion, &none, &occasion, Align::Center));
+            self.lines(Lines::new(Role::Occasion, none, &occasion, Align::Center));
         }
         self.blank(false);
         let speaker = line(&meta.speaker, t.speaker);
-        self.lines(Lines::new(Role::Speaker, &none, &speaker, Align::Center));
+        self.lines(Lines::new(Role::Speaker, none, &speaker, Align::Center));
         self.blank(false);
         let salutation = line(&meta.salutation, t.body);
         self.lines(
-            Lines::new(Role::Salutation, &none, &salutation, Align::Left).keeping_with_next(),
+            Lines::new(Role::Salutation, none, &salutation, Align::Left).keeping_with_next(),
         );
     }
 
@@ -225,32 +227,33 @@ impl<'a> Builder<'a> {
                 self.lines(Lines {
                     indent,
                     outline: (h.level <= 2).then_some(h.level),
-                    ..Lines::new(Role::Heading(h.level), &h.span, &runs, align).keeping_with_next()
+                    ..Lines::new(Role::Heading(h.level), Some(&h.span), &runs, align)
+                        .keeping_with_next()
                 });
             }
             Block::Paragraph(p) => self.paragraph(p),
             Block::List(list) => {
                 for item in &list.items {
                     let runs = self.runs(item, self.typo.body);
-                    self.body(&list.span, &runs);
+                    self.body(Some(&list.span), &runs);
                 }
             }
             Block::Table(t) => super::table::table(self, t),
             Block::Chart(c) => super::chart::chart(self, c),
-            Block::Figure(f) => self.caption(&f.caption, &SourceSpan::default()),
+            Block::Figure(f) => self.caption(&f.caption, None),
             Block::Glossary(entries) => {
                 for e in entries {
-                    self.numbered(e.number, &e.term, &e.definition, &e.span);
+                    self.numbered(e.number, &e.term, &e.definition, Some(&e.span));
                     if let Some(f) = &e.figure {
-                        self.caption(&f.caption, &e.span);
+                        self.caption(&f.caption, Some(&e.span));
                     }
                 }
             }
             Block::Cases(cases) => {
                 for c in cases {
-                    self.numbered(c.number, &c.title, &c.body, &c.span);
+                    self.numbered(c.number, &c.title, &c.body, Some(&c.span));
                     if let Some(f) = &c.figure {
-                        self.caption(&f.caption, &c.span);
+                        self.caption(&f.caption, Some(&c.span));
                     }
                 }
             }
@@ -271,10 +274,10 @@ impl<'a> Builder<'a> {
             }
         }
         all.extend(self.runs(&p.content, self.typo.body));
-        self.body(&p.span, &all);
+        self.body(Some(&p.span), &all);
     }
 
-    fn body(&mut self, span: &SourceSpan, runs: &[(String, Style)]) {
+    fn body(&mut self, span: Option<&SourceSpan>, runs: &[(String, Style)]) {
         self.lines(Lines {
             indent: self.typo.indent,
             ..Lines::new(Role::Body, span, runs, Align::Justify)
@@ -282,14 +285,14 @@ impl<'a> Builder<'a> {
     }
 
     /// A glossary entry or a case: "N." then the term or title as a lead-in.
-    fn numbered(&mut self, number: u32, term: &str, body: &[Inline], span: &SourceSpan) {
+    fn numbered(&mut self, number: u32, term: &str, body: &[Inline], span: Option<&SourceSpan>) {
         let mut all = self.typo.numbered(number, term);
         all.extend(self.runs(body, self.typo.body));
         self.body(span, &all);
     }
 
     /// A figure whose picture is not printed: its caption stands alone, centred.
-    fn caption(&mut self, caption: &str, span: &SourceSpan) {
+    fn caption(&mut self, caption: &str, span: Option<&SourceSpan>) {
         if caption.trim().is_empty() {
             return;
         }
@@ -299,11 +302,11 @@ impl<'a> Builder<'a> {
 
     /// An annex opens a page: its label on line 1, its title on line 3.
     fn annex(&mut self, annex: &Annex) {
-        let none = SourceSpan::default();
+        let none = None;
         self.push(PieceKind::PageBreak, false);
         let label = vec![(annex.label.clone(), self.typo.annex_label)];
         let outline_title = format!("{} {}", annex.label, annex.title);
-        self.lines(Lines::new(Role::AnnexLabel, &none, &label, Align::Left).keeping_with_next());
+        self.lines(Lines::new(Role::AnnexLabel, none, &label, Align::Left).keeping_with_next());
         if let Some(Piece {
             kind: PieceKind::Line(l),
             ..
@@ -313,7 +316,7 @@ impl<'a> Builder<'a> {
         }
         self.blank(true);
         let title = vec![(annex.title.clone(), self.typo.annex_title)];
-        self.lines(Lines::new(Role::AnnexTitle, &none, &title, Align::Center).keeping_with_next());
+        self.lines(Lines::new(Role::AnnexTitle, none, &title, Align::Center).keeping_with_next());
         self.blank(false);
         for block in &annex.blocks {
             self.block(block);
@@ -340,7 +343,7 @@ fn collect_runs(
 ) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) => out.push((soft_breaks(t), style)),
+            Inline::Text(t) => out.push((crate::script::resolve_soft_breaks(t), style)),
             Inline::Emphasis(c) => collect_runs(
                 c,
                 Style {
@@ -365,29 +368,6 @@ fn collect_runs(
             Inline::LineBreak => out.push(("\n".to_string(), style)),
         }
     }
-}
-
-/// A source newline inside Chinese text vanishes; between Latin words it is a space.
-fn soft_breaks(text: &str) -> String {
-    if !text.contains('\n') {
-        return text.to_string();
-    }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '\n' {
-            let before = i.checked_sub(1).map(|j| chars[j]);
-            let after = chars.get(i + 1);
-            if before.is_some_and(|c| c.is_ascii_alphanumeric())
-                && after.is_some_and(|c| c.is_ascii_alphanumeric())
-            {
-                out.push(' ');
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Splits runs at forced line breaks (`\n` runs from `Inline::LineBreak`).

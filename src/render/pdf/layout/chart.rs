@@ -26,7 +26,7 @@ pub(super) fn chart(b: &mut Builder, c: &Chart) {
             face: Face::Hei,
             size: t.size,
         };
-        let atoms = b.shape(&[(t.text.clone(), style)], &c.span);
+        let atoms = b.shape(&[(t.text.clone(), style)], Some(&c.span));
         // One line, however long: the chart measured its texts with room to spare.
         let Some(set) = cjk::compose(&atoms, 0.0, f32::MAX, Align::Left)
             .into_iter()
@@ -41,7 +41,7 @@ pub(super) fn chart(b: &mut Builder, c: &Chart) {
         };
         let line = GridLine {
             role: Role::ChartText,
-            span: c.span.clone(),
+            span: Some(c.span.clone()),
             measure: set.width,
             set,
             offset,

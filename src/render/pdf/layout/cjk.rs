@@ -7,11 +7,9 @@ use unicode_linebreak::{BreakOpportunity, linebreaks};
 use super::CELL_RATIO;
 use super::atom::{Align, Atom, Coverage, SetLine, Style};
 use crate::render::pdf::fonts::{Face, GlyphMetrics, Metrics};
+use crate::script;
 
-/// Marks that may not start a line (clreq 行首禁则).
-pub const NO_START: &str = "，。、；：？！）》」』〕】〉］｝”’%‰℃·,.;:?!)]}";
-/// Marks that may not end a line (clreq 行尾禁则).
-pub const NO_END: &str = "（《「『〔【〈［｛“‘([{";
+pub use crate::script::{NO_END, NO_START};
 /// Marks allowed to hang past the measure rather than force a push-out.
 const HANGING: &str = "，。、；：？！";
 
@@ -69,25 +67,11 @@ pub fn shape(
     atoms
 }
 
-/// Whether `ch` takes a full grid cell. East Asian wide characters do; so do the
-/// quotes, dashes and ellipsis, which Unicode calls ambiguous but Chinese text
-/// always sets full-width.
+/// Whether `ch` takes a full grid cell: a wide character (`script::is_wide`), or a
+/// quote, dash or ellipsis, which Unicode calls ambiguous but Chinese text always sets
+/// full-width.
 pub fn is_full_width(ch: char) -> bool {
-    matches!(ch as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE10..=0xFE19
-        | 0xFE30..=0xFE6F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
-        || "“”‘’—…·―".contains(ch)
+    script::is_wide(ch) || script::is_ambiguous(ch)
 }
 
 /// Places a glyph narrower (or wider) than its cell: opening quotes hug the text
@@ -159,7 +143,7 @@ fn is_alnum_part(ch: char) -> bool {
 }
 
 fn is_ideograph(ch: char) -> bool {
-    matches!(ch as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
+    script::is_ideograph(ch)
 }
 
 /// Breaks `atoms` into lines of `measure` pt, the first indented by `indent`.

@@ -69,7 +69,9 @@ pub enum Role {
 #[derive(Debug, Clone)]
 pub struct Line {
     pub role: Role,
-    pub span: SourceSpan,
+    /// The block the line was set from; `None` for what has no source of its own
+    /// (the title block, annex titles, page numbers).
+    pub span: Option<SourceSpan>,
     pub baseline: f32,
     /// Where the line's measure starts.
     pub left: f32,

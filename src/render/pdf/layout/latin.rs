@@ -41,23 +41,10 @@ pub fn cjk_face(face: Face) -> Face {
     }
 }
 
-/// Whether `ch` is Chinese (or other CJK) text: ideographs, kana, hangul and the
-/// full-width forms, which a Latin face does not draw.
+/// Whether `ch` is Chinese (or other CJK) text, which a Latin face does not draw: a
+/// wide character (`script::is_wide`).
 pub fn is_cjk(ch: char) -> bool {
-    matches!(ch as u32,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA960..=0xA97F
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE10..=0xFE19
-        | 0xFE30..=0xFE6F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x20000..=0x3FFFD)
+    crate::script::is_wide(ch)
 }
 
 /// A space between words: the glue that justification stretches.

@@ -31,7 +31,6 @@ mod typography;
 use std::collections::HashMap;
 
 use crate::model::Report;
-use crate::model::SourceSpan;
 
 use super::fonts::{Face, GlyphMetrics, Metrics};
 pub use atom::{Align, Atom, Coverage, SetLine, Style};
@@ -148,7 +147,7 @@ fn page_number(page: &mut Page, metrics: &dyn Metrics, typo: &Typography) {
         TOP_MARGIN + BLOCK_HEIGHT + PAGE_NUMBER_GAP + (1.0 - typo.em_descent) * style.size;
     let grid = GridLine {
         role: Role::PageNumber,
-        span: SourceSpan::default(),
+        span: None,
         set,
         offset: 0.0,
         measure: BLOCK_WIDTH,
@@ -165,7 +164,7 @@ fn page_number(page: &mut Page, metrics: &dyn Metrics, typo: &Typography) {
 mod tests {
     use super::cjk::tests::GridFont;
     use super::*;
-    use crate::model::{Block, Heading, Inline, Lang, Meta, Paragraph};
+    use crate::model::{Block, Heading, Inline, Lang, Meta, Paragraph, SourceSpan};
 
     fn meta() -> Meta {
         Meta {
@@ -191,7 +190,7 @@ mod tests {
             level,
             id: s.into(),
             content: text(s),
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         })
     }
 
@@ -201,7 +200,7 @@ mod tests {
         Block::Paragraph(Paragraph {
             lead: Some(text("坚决维护辖区安全稳定。")),
             content: text(&content),
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         })
     }
 
@@ -351,7 +350,7 @@ mod tests {
                     ]
                 })
                 .collect(),
-            span: SourceSpan::default(),
+            span: SourceSpan::new("t.md", 0..0),
         };
         let mut report = report();
         report.body.truncate(3);
@@ -393,10 +392,7 @@ mod tests {
 
     #[test]
     fn missing_glyphs_fall_back_with_a_warning_or_are_errors() {
-        let span = SourceSpan {
-            file: "zh/05-team.md".into(),
-            line: 12,
-        };
+        let span = SourceSpan::new("zh/05-team.md", 120..160);
         let mut report = report();
         report.body = vec![Block::Paragraph(Paragraph {
             lead: None,
@@ -405,7 +401,7 @@ mod tests {
         })];
         let doc = layout(&report, &GridFont);
         assert_eq!(doc.fallbacks.len(), 1);
-        assert_eq!(doc.fallbacks[0].span, span);
+        assert_eq!(doc.fallbacks[0].span, Some(span));
         assert_eq!(doc.fallbacks[0].chars, "堃");
         assert!(doc.fallbacks[0].message.contains("仿宋"));
         assert_eq!(doc.uncovered.len(), 1);

@@ -29,7 +29,8 @@ pub(super) enum PieceKind {
 #[derive(Debug, Clone)]
 pub(super) struct GridLine {
     pub role: Role,
-    pub span: SourceSpan,
+    /// The block the line comes from, if it has one.
+    pub span: Option<SourceSpan>,
     pub set: SetLine,
     /// Offset of the measure from the left of the text block.
     pub offset: f32,

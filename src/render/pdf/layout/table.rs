@@ -40,11 +40,15 @@ pub(super) fn table(b: &mut Builder, t: &Table) {
     let title_style = b.typo.table.title;
     if let Some(title) = &t.title {
         let runs = [(title.clone(), title_style)];
-        b.lines(Lines::new(Role::TableTitle, &t.span, &runs, Align::Center).keeping_with_next());
+        b.lines(
+            Lines::new(Role::TableTitle, Some(&t.span), &runs, Align::Center).keeping_with_next(),
+        );
     }
     if let Some(unit) = &t.unit {
         let runs = [(unit.clone(), unit_style)];
-        b.lines(Lines::new(Role::TableUnit, &t.span, &runs, Align::Right).keeping_with_next());
+        b.lines(
+            Lines::new(Role::TableUnit, Some(&t.span), &runs, Align::Right).keeping_with_next(),
+        );
     }
 
     let rows: Vec<(&[model::Cell], bool)> = std::iter::once((t.header.as_slice(), true))
@@ -71,7 +75,12 @@ pub(super) fn table(b: &mut Builder, t: &Table) {
 
     if let Some(caption) = &t.caption {
         let runs = [(caption.clone(), unit_style)];
-        b.lines(Lines::new(Role::Caption, &t.span, &runs, Align::Center));
+        b.lines(Lines::new(
+            Role::Caption,
+            Some(&t.span),
+            &runs,
+            Align::Center,
+        ));
     }
     // Air between a caption and whatever follows (often the next table's unit).
     b.blank(false);
@@ -183,7 +192,7 @@ fn row_box(b: &mut Builder, t: &Table, row: Row, columns: &Columns) -> RowBox {
                 (_, model::Align::Right) => Align::Right,
             };
             for segment in cell_segments(cell) {
-                let atoms = b.shape(&[(segment.to_string(), style)], &t.span);
+                let atoms = b.shape(&[(segment.to_string(), style)], Some(&t.span));
                 set_lines.extend(b.typo.compose(&atoms, 0.0, inner, align));
             }
         }
@@ -207,7 +216,7 @@ fn row_box(b: &mut Builder, t: &Table, row: Row, columns: &Columns) -> RowBox {
                 top + i as f32 * leading + (leading - size) / 2.0 + (1.0 - em_descent) * size;
             let line = GridLine {
                 role: Role::TableCell,
-                span: t.span.clone(),
+                span: Some(t.span.clone()),
                 set,
                 offset,
                 measure: inner,
