@@ -12,7 +12,7 @@
 //!   the new files from memory at once and then writes `out/` (through the same
 //!   output guard as `build`). A build with errors keeps the last good files; its
 //!   diagnostics go to the terminal and onto every served page.
-//! - **serve** ([`http`]): a small HTTP/1.1 server, one thread per connection, with
+//! - **serve** (`http`): a small HTTP/1.1 server, one thread per connection, with
 //!   limits on what a client may send and how long it may take, so that one slow or
 //!   hostile client never holds up another. HTML responses get a small script that
 //!   long-polls `/__nianbao/version?since=N`: the server answers as soon as a build

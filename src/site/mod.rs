@@ -2,7 +2,7 @@
 //! whole, so that a failed or interrupted build leaves the previous `out/` as it was,
 //! and never replace a folder that holds anything but an earlier output.
 //!
-//! [`write`] in order:
+//! [`write()`] in order:
 //! 1. the output guard ([`guard::check`]): the folder does not exist, is empty, or
 //!    holds exactly an earlier output (its manifest, [`MANIFEST`], lists every file);
 //!    anything else is refused before anything is touched;
