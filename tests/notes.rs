@@ -38,7 +38,8 @@ fn made_up_court(zh: &str, en: &str) -> Scratch {
 /// Paragraphs of many lengths, each ending with a marked word `标记N` and its note
 /// `注文N`; note 7 is long enough to need two pages.
 fn zh_section(count: usize) -> String {
-    let filler = "青山区法院坚持能动司法，推进诉源治理，全年审结案件数量稳中有升，审判质效持续向好。";
+    let filler =
+        "青山区法院坚持能动司法，推进诉源治理，全年审结案件数量稳中有升，审判质效持续向好。";
     let mut text = String::from("# 一年来的主要工作\n\n");
     for n in 1..=count {
         let chars = 20 + (n * 53) % 260;
@@ -47,7 +48,11 @@ fn zh_section(count: usize) -> String {
     }
     for n in 1..=count {
         let note = if n == 7 {
-            let long: String = "长注释的文字一直延续到下一页为止。".chars().cycle().take(1900).collect();
+            let long: String = "长注释的文字一直延续到下一页为止。"
+                .chars()
+                .cycle()
+                .take(1900)
+                .collect();
             format!("注文{n}开始{long}注文{n}结束")
         } else {
             format!("注文{n}：此处说明数据来源。")
@@ -58,7 +63,8 @@ fn zh_section(count: usize) -> String {
 }
 
 fn en_section(count: usize) -> String {
-    let filler = "The Court kept to active adjudication and handled more cases than the year before. ";
+    let filler =
+        "The Court kept to active adjudication and handled more cases than the year before. ";
     let mut text = String::from("# Main work of the year\n\n");
     for n in 1..=count {
         let chars = 40 + (n * 97) % 500;
@@ -66,7 +72,9 @@ fn en_section(count: usize) -> String {
         text.push_str(&format!("{body} marker{n}[^n{n}].\n\n"));
     }
     for n in 1..=count {
-        text.push_str(&format!("[^n{n}]: Notetext{n}: the source of the figure.\n\n"));
+        text.push_str(&format!(
+            "[^n{n}]: Notetext{n}: the source of the figure.\n\n"
+        ));
     }
     text
 }
@@ -119,7 +127,11 @@ fn every_note_stands_at_the_foot_of_its_markers_page() {
     let pages = pdf_pages(&s, "en");
     for n in 1..=count {
         let page = page_of(&pages, &format!("marker{n}{n}."));
-        assert_eq!(page, page_of(&pages, &format!("{n}Notetext{n}:")), "note {n}");
+        assert_eq!(
+            page,
+            page_of(&pages, &format!("{n}Notetext{n}:")),
+            "note {n}"
+        );
     }
 }
 
@@ -190,7 +202,11 @@ fn check_names_every_note_problem_at_its_place() {
 fn notes_in_glossary_definitions_and_cases_are_checked_in_their_file() {
     let s = made_up_court("正文。\n", "Text.\n");
     let glossary = std::fs::read_to_string(s.report().join("zh/glossary.yaml")).unwrap();
-    let line = glossary.lines().position(|l| l.trim() == "definition: |-").unwrap() + 2;
+    let line = glossary
+        .lines()
+        .position(|l| l.trim() == "definition: |-")
+        .unwrap()
+        + 2;
     let first = glossary.lines().nth(line - 1).unwrap().to_string();
     s.edit(
         "zh/glossary.yaml",
@@ -215,4 +231,22 @@ fn notes_in_glossary_definitions_and_cases_are_checked_in_their_file() {
     assert!(s.page().contains("青山区的注释。"));
     let pages = pdf_pages(&s, "zh");
     assert_eq!(page_of(&pages, "见注1"), page_of(&pages, "1青山区的注释"));
+}
+
+#[test]
+fn a_note_is_a_block_whose_translation_is_tracked() {
+    let zh = "正文[^a]。\n\n[^a]: 注释。\n";
+    let s = made_up_court(zh, "Text[^a].\n\n[^a]: Note.\n");
+    let out = s.run(&["check", "report", "--format", "json"]);
+    let problems: Vec<serde_json::Value> =
+        serde_json::from_str(&String::from_utf8_lossy(&out.stdout)).unwrap();
+    let note_line = zh[..zh.find("[^a]:").unwrap()].matches('\n').count() + 1;
+    assert!(
+        problems.iter().any(
+            |p| (p["rule"] == "untranslated" || p["rule"] == "stale-translation")
+                && p["file"] == "report/zh/01-notes.md"
+                && p["line"] == note_line
+        ),
+        "{problems:?}"
+    );
 }

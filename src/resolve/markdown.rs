@@ -314,9 +314,7 @@ impl Builder<'_> {
                 let marker = self.notes.refer(&label, self.counters);
                 self.push_inline(marker);
             }
-            Event::TaskListMarker(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {
+            Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
                 self.unsupported(&range, "this Markdown construct", "remove it")
             }
         }
@@ -608,7 +606,11 @@ impl Builder<'_> {
         let notes = std::mem::take(&mut self.notes);
         let map = &self.map;
         let file = self.file;
-        notes.finish(rendered, |range| Location::new(file, map.range(&range)), self.problems)
+        notes.finish(
+            rendered,
+            |range| Location::new(file, map.range(&range)),
+            self.problems,
+        )
     }
 }
 
@@ -653,7 +655,12 @@ mod tests {
             source: text,
             rendered: text,
         };
-        parse(&section, &mut Counters::default(), &mut Vec::new(), problems)
+        parse(
+            &section,
+            &mut Counters::default(),
+            &mut Vec::new(),
+            problems,
+        )
     }
 
     fn parse_str(text: &str) -> Vec<Block> {

@@ -303,10 +303,7 @@ impl<'a> Builder<'a> {
             let Some((content, span)) = self.notes.remove(number) else {
                 continue;
             };
-            let mut runs = vec![(
-                number.to_string(),
-                footnote::marker_style(self.typo, style),
-            )];
+            let mut runs = vec![(number.to_string(), footnote::marker_style(self.typo, style))];
             if self.typo.draws_spaces() {
                 runs.push((" ".to_string(), style));
             }

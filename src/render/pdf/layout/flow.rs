@@ -10,7 +10,10 @@ use super::{EPS, TOP_MARGIN};
 
 /// Pours `pieces` onto pages in the typography's grid; returns the pages (without
 /// their numbers) and the outline.
-pub(super) fn pour(pieces: Vec<Piece>, typo: &'static Typography) -> (Vec<Page>, Vec<OutlineEntry>) {
+pub(super) fn pour(
+    pieces: Vec<Piece>,
+    typo: &'static Typography,
+) -> (Vec<Page>, Vec<OutlineEntry>) {
     let mut flow = Flow::new(typo);
     flow.pour(pieces);
     (flow.pages, flow.outline)
