@@ -70,6 +70,7 @@ pub fn resolve(
                     .enumerate()
                     .map(|(i, e)| {
                         let at = [i.to_string(), "definition".into()];
+                        warn_missing_picture(sources, file, i, e.figure.as_ref(), &mut problems);
                         let (definition, notes) = entry_text(
                             sources,
                             file,
@@ -100,6 +101,7 @@ pub fn resolve(
                     .enumerate()
                     .map(|(i, c)| {
                         let at = [i.to_string(), "body".into()];
+                        warn_missing_picture(sources, file, i, c.figure.as_ref(), &mut problems);
                         let (body, notes) = entry_text(
                             sources,
                             file,
@@ -175,6 +177,33 @@ pub fn prose(file: &Path, text: &str) -> (Vec<Block>, Vec<Diagnostic>) {
         &mut problems,
     );
     (blocks, problems)
+}
+
+/// A figure with a caption but no picture prints its caption alone; unless the
+/// entry says the picture is lost (`lost: true`), that is likely an oversight.
+fn warn_missing_picture(
+    sources: &Sources,
+    file: &Path,
+    index: usize,
+    figure: Option<&crate::source::FigureSource>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let Some(figure) = figure else { return };
+    if figure.image.is_some() || figure.lost {
+        return;
+    }
+    let key = sources
+        .yaml(file)
+        .key(&[&index.to_string(), "figure"])
+        .unwrap_or(0..0);
+    problems.push(
+        Diagnostic::warning(
+            "missing-picture",
+            crate::diag::Location::new(file, key),
+            "this figure has a caption but no picture: only the caption will print",
+        )
+        .with_hint("add `image: images/NAME.png` (not yet printed), or `lost: true` if the picture is known to be lost"),
+    );
 }
 
 /// The Markdown of one text field of a glossary or cases file (at key path `at`),

@@ -361,12 +361,19 @@ impl<'a> Builder<'a> {
         self.body(span, &all);
     }
 
-    /// A figure whose picture is not printed: its caption stands alone, centred.
+    /// A figure whose picture is not printed: its caption stands alone as a figure
+    /// note, centred, in the notes' smaller size, a blank grid line apart from the
+    /// text. The line before it keeps with it, so that a page never ends with the
+    /// words that announce the picture.
     fn caption(&mut self, caption: &str, span: Option<&SourceSpan>) {
         if caption.trim().is_empty() {
             return;
         }
-        let runs = vec![(caption.to_string(), self.typo.body)];
+        if let Some(last) = self.pieces.last_mut() {
+            last.keep_with_next = true;
+        }
+        self.blank(true);
+        let runs = vec![(caption.to_string(), footnote::note_style(self.typo))];
         self.lines(Lines::new(Role::Caption, span, &runs, Align::Center));
     }
 
