@@ -101,6 +101,7 @@ fn expected_texts(report: &Report) -> Vec<String> {
                 ));
             }
         }
+        Block::Notes(notes) => texts.extend(notes.iter().map(|n| plain_text(&n.content))),
     };
     for block in &report.body {
         add(block);

@@ -108,6 +108,9 @@ fn shape(report: &Report) -> Vec<String> {
                 format!("glossary {:?}", g.iter().map(|e| &e.id).collect::<Vec<_>>())
             }
             Block::Cases(c) => format!("cases {:?}", c.iter().map(|e| &e.id).collect::<Vec<_>>()),
+            Block::Notes(n) => {
+                format!("notes {:?}", n.iter().map(|n| n.number).collect::<Vec<_>>())
+            }
         })
         .collect()
 }

@@ -30,6 +30,14 @@ fn block_text(block: &Block) -> (&'static str, String) {
         Block::Chart(c) => ("chart", format!("{}\n{}", c.title, c.desc)),
         Block::Glossary(_) => ("glossary", String::new()),
         Block::Cases(_) => ("cases", String::new()),
+        Block::Notes(notes) => (
+            "notes",
+            notes
+                .iter()
+                .map(|n| plain_text(&n.content))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
     }
 }
 

@@ -95,6 +95,21 @@ pub enum Block {
     List(List),
     Glossary(Vec<GlossaryEntry>),
     Cases(Vec<Case>),
+    /// The notes of a section (`[^id]: …`), in the order of their numbers; they stand
+    /// at the end of the section they belong to.
+    Notes(Vec<Note>),
+}
+
+/// A note (Markdown footnote): its number is its place in the report's notes, the
+/// same in every output.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// 1, 2, 3 … through the whole report (one language).
+    pub number: u32,
+    /// The label the author wrote (`[^label]`), for messages.
+    pub label: String,
+    pub content: Vec<Inline>,
+    pub span: SourceSpan,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +152,12 @@ pub enum Inline {
         content: Vec<Inline>,
     },
     LineBreak,
+    /// A note's marker (`[^label]`): a superscript number linking to the note.
+    NoteRef {
+        number: u32,
+        /// 1 for the first reference to the note, 2 for a second one …
+        occurrence: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,6 +266,8 @@ pub struct GlossaryEntry {
     pub term: String,
     pub definition: Vec<Inline>,
     pub figure: Option<Figure>,
+    /// The notes the definition refers to.
+    pub notes: Vec<Note>,
     pub span: SourceSpan,
 }
 
@@ -256,6 +279,8 @@ pub struct Case {
     pub body: Vec<Inline>,
     /// What the printed report says stands after the text (a QR code), if anything.
     pub figure: Option<Figure>,
+    /// The notes the body refers to.
+    pub notes: Vec<Note>,
     pub span: SourceSpan,
 }
 
@@ -286,6 +311,8 @@ fn collect_text(inlines: &[Inline], out: &mut String) {
             | Inline::TermRef { content: c, .. }
             | Inline::Link { content: c, .. } => collect_text(c, out),
             Inline::LineBreak => out.push('\n'),
+            // A marker is not part of what the sentence says (outlines, metadata).
+            Inline::NoteRef { .. } => {}
         }
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::diag::{Diagnostic, LineIndex, Location};
-use crate::model::{Block, Heading, Inline, List, Paragraph, SourceSpan};
+use crate::model::{Block, Heading, Inline, List, Note, Paragraph, SourceSpan};
 use crate::script;
 
 /// Scheme of links that refer to glossary terms.
@@ -31,15 +31,23 @@ pub struct TermUse {
     pub at: Location,
 }
 
+/// What numbering runs through a whole report: headings without an anchor and notes.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub headings: usize,
+    /// Notes numbered so far; the next note is `notes + 1`.
+    pub notes: u32,
+}
+
 /// Parse one rendered section into blocks, each with its span in the source; the
-/// glossary terms it refers to go to `terms`.
+/// glossary terms it refers to go to `terms`. The section's notes come last, as one
+/// `Block::Notes`.
 pub fn parse(
     section: &Section,
-    heading_count: &mut usize,
+    counters: &mut Counters,
     terms: &mut Vec<TermUse>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Block> {
-    let options = Options::ENABLE_HEADING_ATTRIBUTES;
     let mut builder = Builder {
         file: section.file,
         map: SourceMap::new(section.source, section.rendered),
@@ -47,31 +55,54 @@ pub fn parse(
         stack: Vec::new(),
         pending_space: false,
         html_reported: false,
-        heading_count,
+        counters,
+        notes: super::notes::NoteBook::default(),
         terms,
         problems,
     };
-    for (event, range) in Parser::new_ext(section.rendered, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(section.rendered, options()).into_offset_iter() {
         builder.event(event, range);
     }
-    builder.blocks
+    let notes = builder.finish_notes(section.rendered);
+    let mut blocks = builder.blocks;
+    if !notes.is_empty() {
+        blocks.push(Block::Notes(notes));
+    }
+    blocks
 }
 
-/// Inline Markdown of a short text (a glossary definition, a case): emphasis, links.
-/// Anything block-level is kept as its text.
-pub fn inline(text: &str) -> Vec<Inline> {
-    let mut count = 0;
-    let mut problems = Vec::new();
+fn options() -> Options {
+    Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES
+}
+
+/// Inline Markdown of a short text of `file` (a glossary definition, a case):
+/// emphasis, links, notes. Anything else block-level is kept as its text. Problems
+/// point into `text`; the caller moves them to where `text` stands in its file.
+pub fn inline(
+    text: &str,
+    file: &Path,
+    counters: &mut Counters,
+    terms: &mut Vec<TermUse>,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Inline>, Vec<Note>) {
     let section = Section {
-        file: Path::new(""),
+        file,
         source: text,
         rendered: text,
     };
-    let blocks = parse(&section, &mut count, &mut Vec::new(), &mut problems);
-    match blocks.as_slice() {
+    let mut blocks = parse(&section, counters, terms, problems);
+    let notes = match blocks.last() {
+        Some(Block::Notes(_)) => match blocks.pop() {
+            Some(Block::Notes(notes)) => notes,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let content = match blocks.as_slice() {
         [Block::Paragraph(p)] if p.lead.is_none() => p.content.clone(),
         _ => vec![Inline::Text(text.to_string())],
-    }
+    };
+    (content, notes)
 }
 
 /// Bytes at the start of `a` and `b` that are the same, up to a character boundary.
@@ -207,6 +238,12 @@ enum Open {
         span: SourceSpan,
     },
     Item(Vec<Inline>),
+    /// A note's definition (`[^label]: …`); its paragraphs are its text.
+    Note {
+        label: String,
+        content: Vec<Inline>,
+        range: Range<usize>,
+    },
     Emphasis(Vec<Inline>),
     Strong(Vec<Inline>),
     Link {
@@ -227,7 +264,8 @@ struct Builder<'a> {
     pending_space: bool,
     /// Raw HTML is reported once per block, however many tags it has.
     html_reported: bool,
-    heading_count: &'a mut usize,
+    counters: &'a mut Counters,
+    notes: super::notes::NoteBook,
     terms: &'a mut Vec<TermUse>,
     problems: &'a mut Vec<Diagnostic>,
 }
@@ -272,10 +310,11 @@ impl Builder<'_> {
                 }
             }
             Event::Rule => self.unsupported(&range, "a horizontal rule (---)", "remove it"),
-            Event::FootnoteReference(_)
-            | Event::TaskListMarker(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => {
+            Event::FootnoteReference(label) => {
+                let marker = self.notes.refer(&label, self.counters);
+                self.push_inline(marker);
+            }
+            Event::TaskListMarker(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
                 self.unsupported(&range, "this Markdown construct", "remove it")
             }
         }
@@ -293,9 +332,16 @@ impl Builder<'_> {
             self.html_reported = false;
         }
         let open = match tag {
-            Tag::Paragraph => match self.stack.last() {
+            Tag::Paragraph => match self.stack.last_mut() {
                 // Paragraphs inside list items are the item's text.
                 Some(Open::Item(_)) => return,
+                // A note's paragraphs are its text, each on a line of its own.
+                Some(Open::Note { content, .. }) => {
+                    if !content.is_empty() {
+                        content.push(Inline::LineBreak);
+                    }
+                    return;
+                }
                 _ => Open::Paragraph {
                     lead: None,
                     content: Vec::new(),
@@ -344,10 +390,14 @@ impl Builder<'_> {
                 );
                 Open::Unsupported
             }
+            Tag::FootnoteDefinition(label) => Open::Note {
+                label: label.to_string(),
+                content: Vec::new(),
+                range,
+            },
             Tag::BlockQuote(_)
             | Tag::CodeBlock(_)
             | Tag::HtmlBlock
-            | Tag::FootnoteDefinition(_)
             | Tag::Table(_)
             | Tag::TableHead
             | Tag::TableRow
@@ -383,7 +433,7 @@ impl Builder<'_> {
             return;
         }
         if let TagEnd::Paragraph = tag
-            && matches!(self.stack.last(), Some(Open::Item(_)))
+            && matches!(self.stack.last(), Some(Open::Item(_) | Open::Note { .. }))
         {
             return;
         }
@@ -406,8 +456,8 @@ impl Builder<'_> {
                 content,
                 span,
             } => {
-                *self.heading_count += 1;
-                let id = id.unwrap_or_else(|| format!("h-{}", self.heading_count));
+                self.counters.headings += 1;
+                let id = id.unwrap_or_else(|| format!("h-{}", self.counters.headings));
                 self.blocks.push(Block::Heading(Heading {
                     level,
                     id,
@@ -428,6 +478,14 @@ impl Builder<'_> {
                 if let Some(Open::List { items, .. }) = self.stack.last_mut() {
                     items.push(content);
                 }
+            }
+            Open::Note {
+                label,
+                content,
+                range,
+            } => {
+                let span = self.span(&range);
+                self.notes.define(label, content, span);
             }
             Open::Emphasis(content) => self.push_inline(Inline::Emphasis(content)),
             Open::Strong(content) => self.push_inline(Inline::Strong(content)),
@@ -505,6 +563,7 @@ impl Builder<'_> {
             }
             Open::Heading { content, .. }
             | Open::Item(content)
+            | Open::Note { content, .. }
             | Open::Emphasis(content)
             | Open::Strong(content)
             | Open::Link { content, .. } => Some(content),
@@ -522,7 +581,7 @@ impl Builder<'_> {
                 | Inline::Strong(c)
                 | Inline::TermRef { content: c, .. }
                 | Inline::Link { content: c, .. } => last_in(c),
-                Inline::LineBreak => None,
+                Inline::LineBreak | Inline::NoteRef { .. } => None,
             })
         }
         self.stack.iter().rev().find_map(|open| match open {
@@ -531,11 +590,27 @@ impl Builder<'_> {
             }
             Open::Heading { content, .. }
             | Open::Item(content)
+            | Open::Note { content, .. }
             | Open::Emphasis(content)
             | Open::Strong(content)
             | Open::Link { content, .. } => last_in(content),
             _ => None,
         })
+    }
+}
+
+impl Builder<'_> {
+    /// The section's notes, numbered, with every marker without a note, note never
+    /// referred to and label defined twice reported.
+    fn finish_notes(&mut self, rendered: &str) -> Vec<Note> {
+        let notes = std::mem::take(&mut self.notes);
+        let map = &self.map;
+        let file = self.file;
+        notes.finish(
+            rendered,
+            |range| Location::new(file, map.range(&range)),
+            self.problems,
+        )
     }
 }
 
@@ -580,7 +655,12 @@ mod tests {
             source: text,
             rendered: text,
         };
-        parse(&section, &mut 0, &mut Vec::new(), problems)
+        parse(
+            &section,
+            &mut Counters::default(),
+            &mut Vec::new(),
+            problems,
+        )
     }
 
     fn parse_str(text: &str) -> Vec<Block> {

@@ -136,6 +136,9 @@ pub struct CaseSource {
 pub struct FigureSource {
     pub caption: String,
     pub image: Option<PathBuf>,
+    /// The picture is known to be lost: the caption prints alone, without a warning.
+    #[serde(default)]
+    pub lost: bool,
 }
 
 /// `data/caseload.yaml`: raw counts as published. A figure written with no value

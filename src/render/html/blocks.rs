@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use super::escape::escape;
 use super::svg;
 use crate::model::{
-    Align, Annex, Block, Case, Chart, GlossaryEntry, Heading, Inline, Lang, Meta, Table,
+    Align, Annex, Block, Case, Chart, GlossaryEntry, Heading, Inline, Lang, Meta, Note, Table,
 };
 
 pub(super) struct Fragments {
@@ -88,7 +88,36 @@ impl Fragments {
                     self.case(case);
                 }
             }
+            Block::Notes(notes) => self.notes(notes),
         }
+    }
+
+    /// The notes of a section or entry: a numbered list, each note with a link back to
+    /// its (first) marker.
+    fn notes(&mut self, notes: &[Note]) {
+        if notes.is_empty() {
+            return;
+        }
+        let (label, back) = match self.lang {
+            Lang::Zh => ("注释", "返回正文"),
+            Lang::En => ("Notes", "Back to the text"),
+        };
+        let lang = self.lang.tag();
+        let _ = write!(
+            self.out,
+            "<section class=\"notes\" role=\"doc-endnotes\" aria-label=\"{label}\" lang=\"{lang}\"><ol>"
+        );
+        for note in notes {
+            let n = note.number;
+            let (id, back_id) = (self.id(&format!("fn-{n}")), self.id(&format!("fnref-{n}")));
+            let _ = write!(self.out, "<li id=\"{id}\" value=\"{n}\" lang=\"{lang}\">");
+            self.inlines(&note.content);
+            let _ = write!(
+                self.out,
+                " <a href=\"#{back_id}\" role=\"doc-backlink\" aria-label=\"{back} {n}\">↩</a></li>"
+            );
+        }
+        self.out.push_str("</ol></section>\n");
     }
 
     /// An annex as a section of the page: its label, its title, its blocks.
@@ -249,6 +278,7 @@ impl Fragments {
         if let Some(figure) = &entry.figure {
             self.figure(&figure.caption);
         }
+        self.notes(&entry.notes);
         self.out.push_str("</dd></div>\n");
     }
 
@@ -264,6 +294,7 @@ impl Fragments {
         if let Some(figure) = &case.figure {
             self.figure(&figure.caption);
         }
+        self.notes(&case.notes);
         self.out.push_str("</article>\n");
     }
 
@@ -290,6 +321,21 @@ impl Fragments {
                     self.out.push_str("</a>");
                 }
                 Inline::LineBreak => self.out.push_str("<br>"),
+                Inline::NoteRef { number, occurrence } => {
+                    let target = self.id(&format!("fn-{number}"));
+                    let id = match occurrence {
+                        1 => self.id(&format!("fnref-{number}")),
+                        k => self.id(&format!("fnref-{number}-{k}")),
+                    };
+                    let label = match self.lang {
+                        Lang::Zh => format!("注{number}"),
+                        Lang::En => format!("Note {number}"),
+                    };
+                    let _ = write!(
+                        self.out,
+                        "<sup class=\"note-ref\"><a href=\"#{target}\" id=\"{id}\" role=\"doc-noteref\" aria-label=\"{label}\">{number}</a></sup>"
+                    );
+                }
             }
         }
     }

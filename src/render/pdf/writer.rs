@@ -438,7 +438,7 @@ fn page_content(page: &Page, fonts: &BTreeMap<Face, EmbeddedFont>) -> Vec<u8> {
     for line in &page.lines {
         for run in line
             .glyphs
-            .chunk_by(|a, b| a.face == b.face && a.size == b.size)
+            .chunk_by(|a, b| a.face == b.face && a.size == b.size && a.rise == b.rise)
         {
             let (face, size) = (run[0].face, run[0].size);
             let font = &fonts[&face];
@@ -454,7 +454,7 @@ fn page_content(page: &Page, fonts: &BTreeMap<Face, EmbeddedFont>) -> Vec<u8> {
 }
 
 fn text_run(line: &Line, run: &[Glyph], font: &EmbeddedFont, out: &mut Content) {
-    out.text_origin(run[0].x, PAGE_HEIGHT - line.baseline);
+    out.text_origin(run[0].x, PAGE_HEIGHT - line.baseline + run[0].rise);
     let size = run[0].size;
     let glyphs = run.iter().enumerate().map(|(i, glyph)| {
         let code = font

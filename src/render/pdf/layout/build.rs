@@ -3,13 +3,16 @@
 //! where a page must not break, and every character a face lacks recorded against
 //! its block.
 
-use crate::model::{Annex, Block, Inline, Meta, Paragraph, Report, SourceSpan, plain_text};
+use std::collections::BTreeMap;
+
+use crate::model::{Annex, Block, Inline, Meta, Note, Paragraph, Report, SourceSpan, plain_text};
 use crate::render::pdf::GlyphProblem;
 use crate::render::pdf::fonts::{Face, Metrics};
 
 use super::BLOCK_WIDTH;
 use super::atom::{Align, Atom, Coverage, Style};
 use super::document::Role;
+use super::footnote;
 use super::piece::{GridLine, Piece, PieceKind};
 use super::typography::{HeadingStyle, Typography};
 
@@ -25,6 +28,7 @@ pub(super) struct Built {
 /// The report's title block, body and annexes as pieces, in the report's typography.
 pub(super) fn build(report: &Report, metrics: &dyn Metrics, typo: &'static Typography) -> Built {
     let mut b = Builder::new(metrics, typo);
+    b.notes = report_notes(report);
     b.title_block(&report.meta);
     for block in &report.body {
         b.block(block);
@@ -89,6 +93,28 @@ pub(super) struct Builder<'a> {
     pieces: Vec<Piece>,
     fallbacks: Vec<GlyphProblem>,
     uncovered: Vec<GlyphProblem>,
+    /// Every note of the report by number, until its first marker is set.
+    notes: BTreeMap<u32, (Vec<Inline>, SourceSpan)>,
+}
+
+/// Every note of the report by number: a section's, an entry's.
+fn report_notes(report: &Report) -> BTreeMap<u32, (Vec<Inline>, SourceSpan)> {
+    let mut all = BTreeMap::new();
+    let mut add = |notes: &[Note]| {
+        for n in notes {
+            all.insert(n.number, (n.content.clone(), n.span.clone()));
+        }
+    };
+    let annex_blocks = report.annexes.iter().flat_map(|a| &a.blocks);
+    for block in report.body.iter().chain(annex_blocks) {
+        match block {
+            Block::Notes(notes) => add(notes),
+            Block::Glossary(entries) => entries.iter().for_each(|e| add(&e.notes)),
+            Block::Cases(cases) => cases.iter().for_each(|c| add(&c.notes)),
+            _ => {}
+        }
+    }
+    all
 }
 
 impl<'a> Builder<'a> {
@@ -99,6 +125,7 @@ impl<'a> Builder<'a> {
             pieces: Vec::new(),
             fallbacks: Vec::new(),
             uncovered: Vec::new(),
+            notes: BTreeMap::new(),
         }
     }
 
@@ -106,6 +133,7 @@ impl<'a> Builder<'a> {
         self.pieces.push(Piece {
             kind,
             keep_with_next,
+            notes: Vec::new(),
         });
     }
 
@@ -173,6 +201,7 @@ impl<'a> Builder<'a> {
             let set_lines = self.typo.compose(&atoms, indent, BLOCK_WIDTH, align);
             let count = set_lines.len();
             for (j, set) in set_lines.into_iter().enumerate() {
+                let notes = self.note_lines(&footnote::markers(&set, size));
                 let line = GridLine {
                     role,
                     span: span.cloned(),
@@ -185,6 +214,9 @@ impl<'a> Builder<'a> {
                     outline: outline.take(),
                 };
                 self.push(PieceKind::Line(line), keep_with_next);
+                if let Some(last) = self.pieces.last_mut() {
+                    last.notes = notes;
+                }
             }
         }
     }
@@ -257,7 +289,45 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
+            // Notes stand at the foot of the page of their marker (`note_lines`).
+            Block::Notes(_) => {}
         }
+    }
+
+    /// The composed lines of the notes `numbers` whose first marker this is: "N"
+    /// raised, then the text, in the notes' style.
+    fn note_lines(&mut self, numbers: &[u32]) -> Vec<GridLine> {
+        let style = footnote::note_style(self.typo);
+        let mut lines = Vec::new();
+        for number in numbers {
+            let Some((content, span)) = self.notes.remove(number) else {
+                continue;
+            };
+            let mut runs = vec![(number.to_string(), footnote::marker_style(self.typo, style))];
+            if self.typo.draws_spaces() {
+                runs.push((" ".to_string(), style));
+            }
+            runs.extend(self.runs(&content, style));
+            for (i, segment) in split_forced_breaks(&runs).iter().enumerate() {
+                let atoms = self.shape(segment, Some(&span));
+                let set_lines = self.typo.compose(&atoms, 0.0, BLOCK_WIDTH, Align::Justify);
+                let count = set_lines.len();
+                for (j, set) in set_lines.into_iter().enumerate() {
+                    lines.push(GridLine {
+                        role: Role::Note,
+                        span: Some(span.clone()),
+                        set,
+                        offset: 0.0,
+                        measure: BLOCK_WIDTH,
+                        size: style.size,
+                        first: i == 0 && j == 0,
+                        last: j + 1 == count,
+                        outline: None,
+                    });
+                }
+            }
+        }
+        lines
     }
 
     fn paragraph(&mut self, p: &Paragraph) {
@@ -291,12 +361,19 @@ impl<'a> Builder<'a> {
         self.body(span, &all);
     }
 
-    /// A figure whose picture is not printed: its caption stands alone, centred.
+    /// A figure whose picture is not printed: its caption stands alone as a figure
+    /// note, centred, in the notes' smaller size, a blank grid line apart from the
+    /// text. The line before it keeps with it, so that a page never ends with the
+    /// words that announce the picture.
     fn caption(&mut self, caption: &str, span: Option<&SourceSpan>) {
         if caption.trim().is_empty() {
             return;
         }
-        let runs = vec![(caption.to_string(), self.typo.body)];
+        if let Some(last) = self.pieces.last_mut() {
+            last.keep_with_next = true;
+        }
+        self.blank(true);
+        let runs = vec![(caption.to_string(), footnote::note_style(self.typo))];
         self.lines(Lines::new(Role::Caption, span, &runs, Align::Center));
     }
 
@@ -366,6 +443,10 @@ fn collect_runs(
                 collect_runs(content, style, typo, out)
             }
             Inline::LineBreak => out.push(("\n".to_string(), style)),
+            Inline::NoteRef { number, .. } => out.push((
+                number.to_string(),
+                super::footnote::marker_style(typo, style),
+            )),
         }
     }
 }

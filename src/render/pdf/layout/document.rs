@@ -62,6 +62,8 @@ pub enum Role {
     /// A text of a chart: a title, a label, a value or a tick.
     ChartText,
     Caption,
+    /// A note at the foot of the page.
+    Note,
     PageNumber,
 }
 
@@ -102,6 +104,8 @@ pub struct Glyph {
     pub gid: u16,
     /// The glyph origin on the baseline.
     pub x: f32,
+    /// How far the glyph stands above the line's baseline (a note's marker).
+    pub rise: f32,
 }
 
 /// A straight rule (table lines), from the page's top-left corner.

@@ -3,19 +3,28 @@
 //! ends a page, and repeating a table's header row on the page its rows cross to.
 
 use super::document::{OutlineEntry, Page, PlacedDrawing, Role, Rule};
+use super::footnote;
 use super::piece::{ChartBox, GridLine, Piece, PieceKind, RowBox};
 use super::typography::Typography;
-use super::{BLOCK_HEIGHT, EPS, TOP_MARGIN};
+use super::{EPS, TOP_MARGIN};
 
 /// Pours `pieces` onto pages in the typography's grid; returns the pages (without
 /// their numbers) and the outline.
-pub(super) fn pour(pieces: Vec<Piece>, typo: &Typography) -> (Vec<Page>, Vec<OutlineEntry>) {
+pub(super) fn pour(
+    pieces: Vec<Piece>,
+    typo: &'static Typography,
+) -> (Vec<Page>, Vec<OutlineEntry>) {
     let mut flow = Flow::new(typo);
     flow.pour(pieces);
     (flow.pages, flow.outline)
 }
 
 struct Flow {
+    typo: &'static Typography,
+    /// Note lines at the foot of the current page, and those that did not fit and
+    /// continue on the next.
+    foot: Vec<GridLine>,
+    carried: Vec<GridLine>,
     /// Grid rows per page and their pitch.
     lines_per_page: usize,
     pitch: f32,
@@ -30,8 +39,11 @@ struct Flow {
 }
 
 impl Flow {
-    fn new(typo: &Typography) -> Flow {
+    fn new(typo: &'static Typography) -> Flow {
         Flow {
+            typo,
+            foot: Vec::new(),
+            carried: Vec::new(),
             lines_per_page: typo.lines_per_page,
             pitch: typo.pitch(),
             em_descent: typo.em_descent,
@@ -66,6 +78,44 @@ impl Flow {
             }
             self.place(&pieces[i]);
         }
+        // A note that did not fit continues on pages of its own.
+        while !self.carried.is_empty() {
+            self.new_page();
+        }
+        self.close_page();
+    }
+
+    /// Grid rows the text may use on this page, with `extra` more note lines.
+    fn capacity(&self, extra: usize) -> usize {
+        self.lines_per_page
+            .saturating_sub(footnote::foot_rows(self.typo, self.foot.len() + extra))
+    }
+
+    /// Sets the current page's notes at its foot.
+    fn close_page(&mut self) {
+        let foot = std::mem::take(&mut self.foot);
+        if let Some(page) = self.pages.last_mut() {
+            footnote::place(page, &foot, self.typo);
+        }
+    }
+
+    /// Takes the notes of a line ending at grid row `end` onto this page: all of
+    /// them, or as many lines as leave room for the text (the rest continue on the
+    /// next page). False if not even one note line fits.
+    fn take_notes(&mut self, notes: &[GridLine], end: usize) -> bool {
+        if notes.is_empty() {
+            return true;
+        }
+        let fitting = (1..=notes.len())
+            .rev()
+            .find(|&k| end <= self.capacity(k))
+            .unwrap_or(0);
+        if fitting == 0 {
+            return false;
+        }
+        self.foot.extend_from_slice(&notes[..fitting]);
+        self.carried.extend_from_slice(&notes[fitting..]);
+        true
     }
 
     fn page_is_empty(&self) -> bool {
@@ -73,6 +123,15 @@ impl Flow {
     }
 
     fn new_page(&mut self) {
+        self.close_page();
+        // Lines carried over first, as many as a page takes.
+        let carried = std::mem::take(&mut self.carried);
+        let room = (1..=carried.len())
+            .rev()
+            .find(|&k| footnote::foot_rows(self.typo, k) < self.lines_per_page)
+            .unwrap_or(0);
+        self.foot = carried[..room].to_vec();
+        self.carried = carried[room..].to_vec();
         self.pages.push(Page {
             number: self.pages.len() + 1,
             lines: Vec::new(),
@@ -97,7 +156,11 @@ impl Flow {
     /// Whether `pieces` fit below the current depth on this page.
     fn fits(&self, pieces: &[Piece]) -> bool {
         let mut y = self.y;
+        let mut notes = 0;
         for piece in pieces {
+            // A note needs its first line on its marker's page; the rest may carry on.
+            notes += piece.notes.len().min(1);
+            let limit = self.capacity(notes) as f32 * self.pitch;
             y = match &piece.kind {
                 PieceKind::Line(line) => {
                     (self.grid_row(y) + self.rows_for(line.size)) as f32 * self.pitch
@@ -107,7 +170,7 @@ impl Flow {
                 PieceKind::Chart(c) => self.grid_row(y) as f32 * self.pitch + c.height,
                 PieceKind::PageBreak => return true,
             };
-            if y > BLOCK_HEIGHT + EPS {
+            if y > limit + EPS {
                 return false;
             }
         }
@@ -128,13 +191,20 @@ impl Flow {
             }
             PieceKind::Line(line) => {
                 self.table_header = None;
-                if self.grid_row(self.y) + self.rows_for(line.size) > self.lines_per_page {
+                let end = self.grid_row(self.y) + self.rows_for(line.size);
+                if end > self.capacity(0) || !self.take_notes(&piece.notes, end) {
                     self.new_page();
+                    let end = self.rows_for(line.size);
+                    if !self.take_notes(&piece.notes, end) {
+                        // Notes carried over fill the page: these follow them.
+                        self.carried.extend_from_slice(&piece.notes);
+                    }
                 }
                 self.place_line(line);
             }
             PieceKind::Row(row) => {
-                if self.y + row.height > BLOCK_HEIGHT + EPS && !self.page_is_empty() {
+                let limit = self.capacity(0) as f32 * self.pitch;
+                if self.y + row.height > limit + EPS && !self.page_is_empty() {
                     self.break_page(piece);
                 }
                 if row.header {
@@ -145,7 +215,8 @@ impl Flow {
             PieceKind::Chart(c) => {
                 self.table_header = None;
                 let top = self.grid_row(self.y) as f32 * self.pitch;
-                if top + c.height > BLOCK_HEIGHT + EPS && !self.page_is_empty() {
+                let limit = self.capacity(0) as f32 * self.pitch;
+                if top + c.height > limit + EPS && !self.page_is_empty() {
                     self.new_page();
                 } else {
                     self.y = top;

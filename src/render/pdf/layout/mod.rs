@@ -23,6 +23,7 @@ mod chart;
 mod cjk;
 mod document;
 mod flow;
+mod footnote;
 mod latin;
 mod piece;
 mod table;

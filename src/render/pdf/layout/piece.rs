@@ -13,6 +13,9 @@ pub(super) struct Piece {
     pub kind: PieceKind,
     /// Must stand on the same page as the piece after it.
     pub keep_with_next: bool,
+    /// The lines of the notes whose markers this piece holds: they go to the foot
+    /// of the page the piece lands on.
+    pub notes: Vec<GridLine>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +72,7 @@ impl GridLine {
                     size: a.size,
                     gid: a.gid,
                     x: left + x + a.ink_dx,
+                    rise: super::footnote::rise(a.size, self.size),
                 })
                 .collect(),
         }
