@@ -517,3 +517,14 @@ fn the_annex_pages_hold_the_three_charts_as_vector_drawings() {
         assert!(page.number > annex_1.page && page.number <= annex_2.page);
     }
 }
+
+#[test]
+fn no_glyph_has_ink_outside_the_text_block() {
+    let outside = ink_outside_the_text_block(&rendered().bytes);
+    assert!(
+        outside.is_empty(),
+        "{} glyphs outside:\n{}",
+        outside.len(),
+        outside.join("\n")
+    );
+}

@@ -283,3 +283,235 @@ pub fn external_tool(pdf: &[u8], program: &str, args: &[&str]) -> Option<String>
     assert!(output.status.success(), "{program}: {}", stderr(&output));
     Some(String::from_utf8(output.stdout).unwrap())
 }
+
+/// A glyph as a PDF page draws it, read back from the content stream with lopdf:
+/// its character (through the font's ToUnicode map), and its ink box in pt from the
+/// page's top-left corner (from the bundled font's outline of that character).
+#[derive(Debug, Clone)]
+pub struct InkedGlyph {
+    pub ch: char,
+    pub font: String,
+    pub size: f32,
+    /// The glyph origin on the baseline.
+    pub x: f32,
+    pub baseline: f32,
+    pub ink_left: f32,
+    pub ink_right: f32,
+    pub ink_top: f32,
+}
+
+/// Every glyph of every page of `pdf` (a PDF of this project's writer, which shows
+/// text with `Tf`, `Tm` and `TJ` only), with its ink box.
+pub fn pdf_glyphs(pdf: &[u8]) -> Vec<Vec<InkedGlyph>> {
+    use lopdf::Object;
+    let faces = bundled_outlines();
+    let doc = lopdf::Document::load_mem(pdf).unwrap();
+    let mut pages = Vec::new();
+    for page_id in doc.get_pages().into_values() {
+        let (_, page_height) = page_size(&doc, page_id);
+        let mut fonts = BTreeMap::new();
+        for (resource, font) in doc.get_page_fonts(page_id).unwrap() {
+            let name = String::from_utf8_lossy(font.get(b"BaseFont").unwrap().as_name().unwrap())
+                .into_owned();
+            let name = name
+                .split_once('+')
+                .map_or(name.clone(), |(_, n)| n.to_string());
+            let unicode = font
+                .get_deref(b"ToUnicode", &doc)
+                .unwrap()
+                .as_stream()
+                .unwrap()
+                .decompressed_content()
+                .unwrap();
+            let descendant = font
+                .get_deref(b"DescendantFonts", &doc)
+                .unwrap()
+                .as_array()
+                .unwrap()[0]
+                .clone();
+            let descendant = doc.dereference(&descendant).unwrap().1.as_dict().unwrap();
+            let widths = cid_widths(descendant.get_deref(b"W", &doc).unwrap(), &doc);
+            fonts.insert(resource, (name, to_unicode(&unicode), widths));
+        }
+        let content = doc.get_page_content(page_id);
+        let content = lopdf::content::Content::decode(&content).unwrap();
+        let number = |o: &Object| match o {
+            Object::Integer(i) => *i as f32,
+            Object::Real(r) => *r,
+            _ => panic!("not a number: {o:?}"),
+        };
+        let (mut font, mut size, mut x, mut y) = (None, 0.0f32, 0.0f32, 0.0f32);
+        let mut glyphs = Vec::new();
+        for op in &content.operations {
+            match op.operator.as_str() {
+                "Tf" => {
+                    font = Some(op.operands[0].as_name().unwrap().to_vec());
+                    size = number(&op.operands[1]);
+                }
+                "Tm" => {
+                    x = number(&op.operands[4]);
+                    y = number(&op.operands[5]);
+                }
+                "TJ" => {
+                    let (name, unicode, widths) = &fonts[font.as_ref().unwrap()];
+                    for item in op.operands[0].as_array().unwrap() {
+                        match item {
+                            Object::String(bytes, _) => {
+                                for pair in bytes.chunks(2) {
+                                    let code = u16::from_be_bytes([pair[0], pair[1]]);
+                                    let ch = unicode[&code];
+                                    let (l, r, top) = faces
+                                        .get(name)
+                                        .and_then(|f| ink_of(f, ch))
+                                        .unwrap_or((0.0, 0.0, 0.0));
+                                    let baseline = page_height - y;
+                                    glyphs.push(InkedGlyph {
+                                        ch,
+                                        font: name.clone(),
+                                        size,
+                                        x,
+                                        baseline,
+                                        ink_left: x + l * size,
+                                        ink_right: x + r * size,
+                                        ink_top: baseline - top * size,
+                                    });
+                                    x += widths.get(&code).copied().unwrap_or(0.0) * size / 1000.0;
+                                }
+                            }
+                            other => x -= number(other) * size / 1000.0,
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        pages.push(glyphs);
+    }
+    pages
+}
+
+fn page_size(doc: &lopdf::Document, page: lopdf::ObjectId) -> (f32, f32) {
+    let dict = doc.get_dictionary(page).unwrap();
+    let b = dict.get(b"MediaBox").unwrap().as_array().unwrap();
+    let n = |o: &lopdf::Object| o.as_float().unwrap_or_else(|_| o.as_i64().unwrap() as f32);
+    (n(&b[2]), n(&b[3]))
+}
+
+/// A `/W` array: `c [w1 w2 …]` and `c1 c2 w` entries.
+fn cid_widths(w: &lopdf::Object, doc: &lopdf::Document) -> BTreeMap<u16, f32> {
+    let items = w.as_array().unwrap();
+    let n = |o: &lopdf::Object| o.as_float().unwrap_or_else(|_| o.as_i64().unwrap() as f32);
+    let mut out = BTreeMap::new();
+    let mut i = 0;
+    while i < items.len() {
+        let first = items[i].as_i64().unwrap() as u16;
+        match doc.dereference(&items[i + 1]).unwrap().1 {
+            lopdf::Object::Array(list) => {
+                for (k, w) in list.iter().enumerate() {
+                    out.insert(first + k as u16, n(w));
+                }
+                i += 2;
+            }
+            last => {
+                let last = last.as_i64().unwrap() as u16;
+                for c in first..=last {
+                    out.insert(c, n(&items[i + 2]));
+                }
+                i += 3;
+            }
+        }
+    }
+    out
+}
+
+/// A ToUnicode map's `bfchar` entries (`<0001> <4E00>`), code to character.
+fn to_unicode(cmap: &[u8]) -> BTreeMap<u16, char> {
+    let text = String::from_utf8_lossy(cmap);
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let hex: Vec<&str> = line
+            .split(['<', '>'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if hex.len() == 2
+            && let (Ok(code), Ok(unit)) = (
+                u16::from_str_radix(hex[0], 16),
+                u32::from_str_radix(hex[1], 16),
+            )
+            && let Some(ch) = char::from_u32(unit)
+        {
+            out.insert(code, ch);
+        }
+    }
+    out
+}
+
+/// The bundled font files by PostScript name.
+fn bundled_outlines() -> &'static BTreeMap<String, Vec<u8>> {
+    static FACES: std::sync::OnceLock<BTreeMap<String, Vec<u8>>> = std::sync::OnceLock::new();
+    FACES.get_or_init(|| {
+        let mut faces = BTreeMap::new();
+        for entry in std::fs::read_dir(repo().join("fonts")).unwrap() {
+            let path = entry.unwrap().path();
+            if !matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("ttf" | "otf")
+            ) {
+                continue;
+            }
+            let data = std::fs::read(&path).unwrap();
+            let face = ttf_parser::Face::parse(&data, 0).unwrap();
+            let name = face
+                .names()
+                .into_iter()
+                .find(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME && n.is_unicode())
+                .and_then(|n| n.to_string())
+                .unwrap();
+            faces.insert(name, data);
+        }
+        faces
+    })
+}
+
+/// Left, right and top of `ch`'s ink in `font`, in em from the glyph origin.
+fn ink_of(font: &[u8], ch: char) -> Option<(f32, f32, f32)> {
+    let face = ttf_parser::Face::parse(font, 0).ok()?;
+    let upm = f32::from(face.units_per_em());
+    let bbox = face.glyph_bounding_box(face.glyph_index(ch)?)?;
+    Some((
+        f32::from(bbox.x_min) / upm,
+        f32::from(bbox.x_max) / upm,
+        f32::from(bbox.y_max) / upm,
+    ))
+}
+
+/// Every glyph of `pdf` whose ink stands outside the GB/T 9704 text block (156 mm
+/// from the binding margin, which alternates sides; 37 mm from the top), as
+/// "page N: c at x mm" — empty when none does. Page numbers, below the block, are
+/// checked across only.
+pub fn ink_outside_the_text_block(pdf: &[u8]) -> Vec<String> {
+    let mm = 72.0 / 25.4;
+    let mut outside = Vec::new();
+    for (i, glyphs) in pdf_glyphs(pdf).iter().enumerate() {
+        let number = i + 1;
+        let left = if number % 2 == 1 { 28.0 } else { 26.0 } * mm;
+        let right = left + 156.0 * mm;
+        let (top, bottom) = (37.0 * mm, (37.0 + 225.0) * mm);
+        for g in glyphs.iter().filter(|g| !g.ch.is_whitespace()) {
+            let across = g.ink_left < left - 0.05 || g.ink_right > right + 0.05;
+            let down = g.baseline <= bottom && g.ink_top < top - 0.05;
+            if across || down {
+                outside.push(format!(
+                    "page {number}: {} ({}) ink {:.1}–{:.1} mm, top {:.1} mm",
+                    g.ch,
+                    g.font,
+                    g.ink_left / mm,
+                    g.ink_right / mm,
+                    g.ink_top / mm
+                ));
+            }
+        }
+    }
+    outside
+}

@@ -1,6 +1,8 @@
 //! Chinese line composition: characters become fixed cells, break opportunities
-//! come from UAX #14 corrected by the clreq rules, and lines are filled greedily,
-//! justified to the measure, with a line-end mark allowed to hang.
+//! come from UAX #14 corrected by the clreq rules, and lines are filled greedily
+//! and justified to the measure. Nothing hangs: where the next character may not
+//! start a line, the line's punctuation is squeezed first (push-in), and only if
+//! that is not enough is the last piece pulled back to the next line (push-out).
 
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -10,8 +12,17 @@ use crate::render::pdf::fonts::{Face, GlyphMetrics, Metrics};
 use crate::script;
 
 pub use crate::script::{NO_END, NO_START};
-/// Marks allowed to hang past the measure rather than force a push-out.
-const HANGING: &str = "，。、；：？！";
+
+/// Marks whose ink stands in the left half of their cell (closing marks and the
+/// line-end stops, in Simplified Chinese): push-in may take the right half away.
+/// ？ and ！ are centred, so they keep their cells.
+const SQUEEZE_RIGHT: &str = "，。、；：）》」』〕】〉］｝”’";
+/// Opening marks, whose ink stands in the right half: push-in takes the left half.
+const SQUEEZE_LEFT: &str = "（《「『〔【〈［｛“‘";
+/// A glyph narrower than this share of its cell is a proportional (Western) form,
+/// as LXGW WenKai draws “ ” ‘ ’: it is set at its own width, not in a cell, so that
+/// it hugs the text beside it and no reader of the PDF sees a gap as a space.
+const NARROW_GLYPH: f32 = 0.5;
 
 /// Resolves every character of `runs` to a glyph, falling back per character to
 /// 宋体 when the run's face lacks it. Newlines are dropped: forced breaks have
@@ -47,8 +58,8 @@ pub fn shape(
             };
             let advance = glyph.advance * style.size;
             let full_width = is_full_width(ch);
-            let (width, ink_dx) = if full_width {
-                let cell = style.size * CELL_RATIO;
+            let cell = style.size * CELL_RATIO;
+            let (width, ink_dx) = if full_width && advance >= NARROW_GLYPH * cell {
                 (cell, ink_offset(ch, cell, advance))
             } else {
                 (advance, 0.0)
@@ -146,10 +157,23 @@ fn is_ideograph(ch: char) -> bool {
     script::is_ideograph(ch)
 }
 
+/// How much push-in may take from `atom`'s cell: half a cell from a mark whose
+/// ink stands in one half, nothing from anything else.
+fn squeezable(atom: &Atom) -> f32 {
+    let cell = atom.size * CELL_RATIO;
+    let marked = SQUEEZE_RIGHT.contains(atom.ch) || SQUEEZE_LEFT.contains(atom.ch);
+    if marked && atom.full_width && atom.width >= cell - 0.01 {
+        cell / 2.0
+    } else {
+        0.0
+    }
+}
+
 /// Breaks `atoms` into lines of `measure` pt, the first indented by `indent`.
-/// Where the next line would start with a forbidden mark, a single line-end mark
-/// hangs into the margin if it may; otherwise characters are pushed out to the
-/// next line and the remaining ones spread apart.
+/// Where the next line would start with a forbidden mark (or the line ends inside
+/// a number and its unit), the line's punctuation is squeezed so that the piece
+/// fits (push-in); if squeezing every mark by half a cell is not enough, the
+/// piece is pulled back to the next line (push-out) and the line justified.
 pub fn compose(atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<SetLine> {
     const EPS: f32 = 0.01;
     let breaks = break_opportunities(atoms);
@@ -175,50 +199,81 @@ pub fn compose(atoms: &[Atom], indent: f32, measure: f32, align: Align) -> Vec<S
         while k < n && atoms[k].is_space() {
             k += 1;
         }
-        let (end, hanging) = if k == n || breaks[k] {
-            (k, false)
-        } else if HANGING.contains(atoms[k].ch) && breaks[k + 1] {
-            (k + 1, true)
+        let end = if k == n || breaks[k] {
+            k
+        } else if let Some(next) = (k + 1..=n).find(|&b| breaks[b])
+            && fits_squeezed(&atoms[start..next], avail)
+        {
+            next
         } else if let Some(b) = (start + 1..k).rev().find(|&b| breaks[b]) {
-            (b, false)
+            b
         } else {
             // No legal break at all (a Latin run longer than the line): cut where it
             // overflows, moved back to where no mark is left stranded.
-            let cut = (start + 1..=k.max(start + 1))
+            (start + 1..=k.max(start + 1))
                 .rev()
                 .find(|&c| {
                     c == n || (!NO_START.contains(atoms[c].ch) && !NO_END.contains(atoms[c - 1].ch))
                 })
-                .unwrap_or(k.max(start + 1));
-            (cut, false)
+                .unwrap_or(k.max(start + 1))
         };
         let last = end == n;
-        lines.push(set_line(
-            &atoms[start..end],
-            offset,
-            avail,
-            hanging,
-            align,
-            last,
-        ));
+        lines.push(set_line(&atoms[start..end], offset, avail, align, last));
         start = end;
     }
     lines
 }
 
-fn set_line(
-    atoms: &[Atom],
-    offset: f32,
-    avail: f32,
-    hanging: bool,
-    align: Align,
-    last: bool,
-) -> SetLine {
-    let mut body_len = atoms.len() - usize::from(hanging);
-    while body_len > 0 && atoms[body_len - 1].is_space() {
-        body_len -= 1;
+/// The atoms of a line without the spaces at its end.
+fn body_of(atoms: &[Atom]) -> &[Atom] {
+    let mut len = atoms.len();
+    while len > 0 && atoms[len - 1].is_space() {
+        len -= 1;
     }
-    let body = &atoms[..body_len];
+    &atoms[..len]
+}
+
+/// Whether `atoms` fit `avail` once their marks are squeezed as far as push-in may.
+fn fits_squeezed(atoms: &[Atom], avail: f32) -> bool {
+    let body = body_of(atoms);
+    let natural: f32 = body.iter().map(|a| a.width).sum();
+    let room: f32 = body.iter().map(squeezable).sum();
+    natural - room <= avail + 0.01
+}
+
+/// Squeezes marks of `body` until it is no wider than `avail`: first the mark that
+/// ends the line (its blank half is at the margin), then marks beside another mark
+/// (。” ）；, which clreq compresses first), then the others from the end of the
+/// line back. Each gives at most half its cell; the last one only what is left.
+fn push_in(body: &mut [Atom], avail: f32) {
+    let natural: f32 = body.iter().map(|a| a.width).sum();
+    let mut excess = natural - avail;
+    if excess <= 0.0 {
+        return;
+    }
+    let is_mark = |a: &Atom| squeezable(a) > 0.0;
+    let n = body.len();
+    let beside_mark =
+        |i: usize| (i > 0 && is_mark(&body[i - 1])) || (i + 1 < n && is_mark(&body[i + 1]));
+    let mut order: Vec<usize> = (0..n).rev().filter(|&i| is_mark(&body[i])).collect();
+    order.sort_by_key(|&i| (i + 1 != n, !beside_mark(i)));
+    for i in order {
+        if excess <= 0.0 {
+            break;
+        }
+        let take = squeezable(&body[i]).min(excess);
+        let atom = &mut body[i];
+        atom.width -= take;
+        if SQUEEZE_LEFT.contains(atom.ch) {
+            atom.ink_dx -= take;
+        }
+        excess -= take;
+    }
+}
+
+fn set_line(atoms: &[Atom], offset: f32, avail: f32, align: Align, last: bool) -> SetLine {
+    let mut body = body_of(atoms).to_vec();
+    push_in(&mut body, avail);
     let natural: f32 = body.iter().map(|a| a.width).sum();
     let slack = avail - natural;
 
@@ -244,21 +299,22 @@ fn set_line(
         };
     let mut x = start_x;
     let mut placed = Vec::with_capacity(atoms.len());
-    for (i, atom) in atoms.iter().enumerate() {
-        placed.push((atom.clone(), x));
-        x += atom.width;
+    for (i, atom) in body.into_iter().enumerate() {
+        let width = atom.width;
+        placed.push((atom, x));
+        x += width;
         if i < stretchable.len() && stretchable[i] {
             x += per_gap;
         }
     }
-    let width = match placed[..body_len].last() {
+    let width = match placed.last() {
         Some((atom, x)) => x + atom.width,
         None => start_x,
     };
     SetLine {
         atoms: placed,
         justified: justify,
-        hanging,
+        hanging: false,
         width,
     }
 }
@@ -309,12 +365,80 @@ pub(crate) mod tests {
 
     #[test]
     fn never_starts_a_line_with_a_closing_mark() {
-        // The comma would start line 2: it hangs instead.
+        // One mark gives half a cell, not the whole cell the comma needs: the
+        // last hanzi is pushed out with it.
         let lines = lines_of("一二三四五，六七八", 5);
-        assert_eq!(lines, ["一二三四五，", "六七八"]);
-        // Two marks cannot both hang: the last hanzi is pushed out with them.
+        assert_eq!(lines, ["一二三四", "五，六七八"]);
         let lines = lines_of("一二三四五。”六七八", 5);
         assert_eq!(lines, ["一二三四", "五。”六七", "八"]);
+    }
+
+    #[test]
+    fn squeezes_the_lines_marks_before_pushing_out() {
+        // Two marks give a cell: the comma that would start line 2 is pushed in.
+        let a = atoms("一二，三四五，六七");
+        let lines = compose(&a, 0.0, cell() * 6.0, Align::Justify);
+        let text: String = lines[0].atoms.iter().map(|(a, _)| a.ch).collect();
+        assert_eq!(text, "一二，三四五，");
+        assert!((lines[0].width - cell() * 6.0).abs() < 1e-3);
+        // The line-end mark gives its half first; nothing stands past the measure.
+        let (last, x) = lines[0].atoms.last().unwrap();
+        assert!((x + last.width - cell() * 6.0).abs() < 1e-3);
+        assert!((last.width - cell() / 2.0).abs() < 1e-3);
+        // An opening mark gives its left half: its glyph moves back with it.
+        let a = atoms("一“二三四五，六");
+        let lines = compose(&a, 0.0, cell() * 6.0, Align::Justify);
+        let (open, _) = &lines[0].atoms[1];
+        assert_eq!(open.ch, '“');
+        assert!((open.width - cell() / 2.0).abs() < 1e-3);
+        let centred = (cell() - 16.0) / 2.0;
+        assert!((open.ink_dx - (centred - cell() / 2.0)).abs() < 1e-3);
+        for line in &lines {
+            assert!(line.width <= cell() * 6.0 + 1e-3);
+        }
+    }
+
+    #[test]
+    fn a_number_keeps_its_unit_only_after_squeezing() {
+        // 12件 is two cells; the line has two marks: pushed in, unit kept.
+        let lines = lines_of("一，二，三，12件六", 7);
+        assert_eq!(lines[0], "一，二，三，12件");
+        // Without marks to squeeze, the number moves with its unit.
+        let lines = lines_of("一二三四五六12件七", 7);
+        assert_eq!(lines[0], "一二三四五六");
+    }
+
+    #[test]
+    fn narrow_quote_glyphs_keep_their_own_width() {
+        struct NarrowQuotes;
+        impl Metrics for NarrowQuotes {
+            fn glyph(&self, _: Face, ch: char) -> Option<GlyphMetrics> {
+                let advance = match ch {
+                    '“' | '”' => 0.35,
+                    c if c.is_ascii() => 0.5,
+                    _ => 1.0,
+                };
+                Some(GlyphMetrics { gid: 1, advance })
+            }
+        }
+        let a = shape(
+            &[("落实“八五”普法".to_string(), BODY)],
+            &NarrowQuotes,
+            &mut Coverage::default(),
+        );
+        let line = &compose(&a, 0.0, cell() * 20.0, Align::Left)[0];
+        // Each glyph starts where the one before it ends (or a hair before): no
+        // hole to read as a space.
+        for pair in line.atoms.windows(2) {
+            let ((a, x), (b, next)) = (&pair[0], &pair[1]);
+            let advance = if matches!(a.ch, '“' | '”') {
+                0.35
+            } else {
+                1.0
+            } * 16.0;
+            let gap = (next + b.ink_dx) - (x + a.ink_dx + advance);
+            assert!(gap < 0.01 && gap > -0.5, "{}{}", a.ch, b.ch);
+        }
     }
 
     #[test]
